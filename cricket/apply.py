@@ -1,0 +1,744 @@
+"""The Laws as code: check an event against the state, then mutate the state.
+
+Every handler does all of its checks before its first mutation, so an IllegalEvent leaves the
+state untouched.
+"""
+
+from __future__ import annotations
+
+from cricket import events as ev
+from cricket.errors import IllegalEvent
+from cricket.result import next_innings
+from cricket.state import BatterCard, BowlerCard, Innings, MatchState, Partnership
+
+NON_STRIKER_OUTS = frozenset({"run out", "obstructing the field", "handled the ball"})
+NO_BALL_OUTS = frozenset(
+    {"run out", "obstructing the field", "hit the ball twice", "handled the ball"}
+)
+WIDE_OUTS = frozenset(
+    {"stumped", "run out", "hit wicket", "obstructing the field", "handled the ball"}
+)
+
+
+def _count(value: object, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise IllegalEvent(f"{what} must be a whole number")
+    if value < 0:
+        raise IllegalEvent(f"{what} cannot be negative")
+    return value
+
+
+def _where(inn: Innings) -> str:
+    return f"innings {inn.number}, over {inn.overs}.{inn.balls + 1}"
+
+
+def _live(state: MatchState, what: str) -> Innings:
+    if state.finished or state.override is not None:
+        raise IllegalEvent(f"the match is over; cannot record {what}")
+    inn = state.live
+    if inn is None:
+        if state.innings:
+            raise IllegalEvent(f"the innings has ended; start the next innings before {what}")
+        raise IllegalEvent(f"no innings in progress; start an innings before {what}")
+    return inn
+
+
+def _touch(state: MatchState, inn: Innings | None = None) -> None:
+    state.version += 1
+    if inn is not None:
+        inn.version += 1
+
+
+def apply_event(state: MatchState, event: object) -> None:
+    """Apply one event to ``state`` or raise IllegalEvent leaving it unchanged."""
+    handler = _HANDLERS.get(type(event))
+    if handler is None:
+        raise IllegalEvent(f"not a scorer event: {type(event).__name__}")
+    handler(state, event)
+
+
+# --- innings flow ---------------------------------------------------------------------------
+
+
+def _start_innings(state: MatchState, e: ev.StartInnings) -> None:
+    if state.finished or state.override is not None:
+        raise IllegalEvent("the match is over; no more innings")
+    if state.live is not None:
+        raise IllegalEvent(f"innings {state.live.number} is still in progress")
+    options = next_innings(state)
+    if e.batting is not None:
+        state.setup.team(e.batting)
+    chosen = [
+        o
+        for o in options
+        if (e.batting is None or o.batting == e.batting)
+        and o.super_over == e.super_over
+        and o.follow_on == e.follow_on
+    ]
+    if not chosen:
+        if e.super_over:
+            raise IllegalEvent("a super over is not due now")
+        if e.follow_on:
+            raise IllegalEvent("the follow-on cannot be enforced now")
+        wanted = ", ".join(o.batting + (" (super over)" if o.super_over else "") for o in options)
+        raise IllegalEvent(f"{e.batting} cannot bat now; the next innings is {wanted or 'none'}")
+    choice = chosen[0]
+    rules = state.setup.rules
+    batting = choice.batting
+    bowling = state.setup.other(batting)
+    revision = state.pending_revision
+    if e.super_over:
+        max_w = rules.super_over_wickets
+        limit: int | None = rules.super_over_overs
+    else:
+        max_w = len(state.setup.team(batting).players) - 1
+        limit = rules.overs
+    inn = Innings(
+        number=len(state.innings) + 1,
+        batting=batting,
+        bowling=bowling,
+        super_over=e.super_over,
+        follow_on=e.follow_on,
+        max_wickets=max_w,
+        overs_limit=limit,
+        over_len=rules.balls_per_over,
+    )
+    if revision is not None and not e.super_over:
+        runs, overs, method = revision
+        if overs is not None:
+            inn.overs_limit = overs
+        if runs is not None:
+            inn.revised_target = runs
+            inn.method = method
+        state.pending_revision = None
+    pending = state.pending_penalty.pop(batting, 0) if not e.super_over else 0
+    if pending:
+        inn.runs += pending
+        inn.extras["penalty"] += pending
+        inn.penalty_pre += pending
+    state.innings.append(inn)
+    _touch(state, inn)
+
+
+def _close(state: MatchState, inn: Innings, reason: str) -> None:
+    """Close an innings; the match ends when no further innings is possible."""
+    inn.closed = True
+    inn.close_reason = reason
+    for name in (inn.striker, inn.non_striker):
+        if name is not None:
+            inn.batters[name].status = "not out"
+    p = inn.partnership()
+    if p is not None:
+        p.open = False
+    inn.version += 1
+    if reason != "abandoned" and not next_innings(state):
+        state.finished = True
+
+
+def _check_innings_over(state: MatchState, inn: Innings) -> None:
+    target = state.target(inn)
+    if target is not None and inn.runs >= target:
+        _close(state, inn, "target")
+    elif inn.wickets >= inn.max_wickets or (inn.vacancy and not state.available(inn)):
+        _close(state, inn, "all out")
+    elif inn.overs_limit is not None and inn.overs >= inn.overs_limit and inn.balls == 0:
+        _close(state, inn, "overs")
+
+
+def _declaration(state: MatchState, e: ev.Declaration) -> None:
+    inn = _live(state, "a declaration")
+    if state.setup.rules.overs is not None or inn.super_over:
+        raise IllegalEvent("declarations are not allowed in limited-overs cricket")
+    inn.declared = True
+    _close(state, inn, "declared")
+    _touch(state, inn)
+
+
+def _forfeit(state: MatchState, e: ev.Forfeit) -> None:
+    if state.live is not None:
+        raise IllegalEvent("an innings in progress cannot be forfeited; declare instead")
+    options = [o for o in next_innings(state) if not o.super_over]
+    if not options or state.finished:
+        raise IllegalEvent("no innings is due to be forfeited")
+    _start_innings(state, ev.StartInnings(options[0].batting))
+    inn = state.innings[-1]
+    inn.forfeited = True
+    inn.declared = True
+    _close(state, inn, "forfeited")
+    _touch(state, inn)
+
+
+def _end_innings(state: MatchState, e: ev.EndInnings) -> None:
+    inn = _live(state, "the end of an innings")
+    _close(state, inn, "all out" if not state.available(inn) and inn.vacancy else "ended")
+    _touch(state, inn)
+
+
+def _abandon(state: MatchState, e: ev.Abandon) -> None:
+    if state.finished or state.override is not None:
+        raise IllegalEvent("the match is already over")
+    inn = state.live
+    if inn is not None:
+        _close(state, inn, "abandoned")
+    state.abandoned = True
+    state.abandon_reason = e.reason
+    state.finished = True
+    _touch(state, inn)
+
+
+def _result(state: MatchState, e: ev.Result) -> None:
+    if e.outcome not in ("win", "tie", "draw", "no result"):
+        raise IllegalEvent("result outcome must be win, tie, draw or no result")
+    if e.outcome == "win":
+        if e.winner is None:
+            raise IllegalEvent("a win needs a winner")
+        state.setup.team(e.winner)
+    elif e.winner is not None:
+        raise IllegalEvent(f"a {e.outcome} has no winner")
+    if e.runs is not None:
+        _count(e.runs, "winning margin in runs")
+    if e.wickets is not None:
+        _count(e.wickets, "winning margin in wickets")
+    if e.runs is not None and e.wickets is not None:
+        raise IllegalEvent("a side wins by runs or by wickets, not both")
+    text = e.text
+    if not text:
+        if e.outcome == "win":
+            if e.innings and e.runs is not None:
+                text = f"{e.winner} won by an innings and {e.runs} run{'s' * (e.runs != 1)}"
+            elif e.runs is not None:
+                text = f"{e.winner} won by {e.runs} run{'s' * (e.runs != 1)}"
+            elif e.wickets is not None:
+                text = f"{e.winner} won by {e.wickets} wicket{'s' * (e.wickets != 1)}"
+            else:
+                text = f"{e.winner} won"
+            if e.method:
+                text += f" ({e.method})"
+        else:
+            text = {"tie": "match tied", "draw": "match drawn", "no result": "no result"}[e.outcome]
+    inn = state.live
+    if inn is not None:
+        _close(state, inn, "ended")
+    state.override = {"outcome": e.outcome, "text": text, "winner": e.winner, "method": e.method}
+    state.finished = True
+    _touch(state, inn)
+
+
+def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
+    rules = state.setup.rules
+    if state.finished or state.override is not None:
+        raise IllegalEvent("the match is over")
+    if rules.overs is None:
+        raise IllegalEvent("revised targets apply to limited-overs matches only")
+    if e.runs is None and e.overs is None:
+        raise IllegalEvent("a revision needs overs, a target, or both")
+    if e.runs is not None and (_count(e.runs, "revised target") < 1):
+        raise IllegalEvent("a revised target must be at least 1 run")
+    if e.overs is not None and not 1 <= _count(e.overs, "revised overs") <= rules.overs:
+        raise IllegalEvent(f"revised overs must be between 1 and {rules.overs}")
+    if not isinstance(e.method, str):
+        raise IllegalEvent("method must be text")
+    inn = state.live
+    if inn is None:
+        if len(state.regular()) >= 2:
+            raise IllegalEvent("both innings are over; nothing to revise")
+        if e.runs is not None and not state.regular():
+            raise IllegalEvent("a target can only be revised for the second innings")
+        state.pending_revision = (e.runs, e.overs, e.method)
+        _touch(state)
+        return
+    if inn.super_over:
+        raise IllegalEvent("super overs cannot be revised")
+    if e.runs is not None and inn.number != 2:
+        raise IllegalEvent("a target can only be revised for the second innings")
+    if e.overs is not None and (e.overs < inn.overs or (e.overs == inn.overs and inn.balls)):
+        raise IllegalEvent(f"{inn.overs_display} overs have already been bowled")
+    if e.overs is not None:
+        inn.overs_limit = e.overs
+    if e.runs is not None:
+        inn.revised_target = e.runs
+        inn.method = e.method
+    _touch(state, inn)
+    _check_innings_over(state, inn)
+
+
+# --- players --------------------------------------------------------------------------------
+
+
+def _start_partnership(inn: Innings) -> None:
+    if inn.striker is not None and inn.non_striker is not None and inn.partnership() is None:
+        inn.partnerships.append(
+            Partnership(
+                wicket=inn.wickets + 1,
+                batters=[inn.striker, inn.non_striker],
+                contributions={inn.striker: 0, inn.non_striker: 0},
+            )
+        )
+
+
+def _new_batter(state: MatchState, e: ev.NewBatter) -> None:
+    inn = _live(state, "a new batter")
+    p = e.player
+    if not isinstance(p, str):
+        raise IllegalEvent("player must be a name")
+    if p not in state.active[inn.batting]:
+        raise IllegalEvent(f"{p} is not in the {inn.batting} side")
+    if p in (inn.striker, inn.non_striker):
+        raise IllegalEvent(f"{p} is already batting")
+    if not inn.vacancy:
+        raise IllegalEvent(f"both batters are in ({inn.striker} and {inn.non_striker})")
+    card = inn.batters.get(p)
+    if p in state.absent[inn.batting] and not inn.super_over:
+        raise IllegalEvent(f"{p} is absent")
+    if card is not None and card.status not in ("retired hurt", "retired not out"):
+        raise IllegalEvent(f"{p} has already batted ({card.dismissal or card.status})")
+    if card is None:
+        inn.batters[p] = BatterCard(p)
+    else:
+        card.status, card.dismissal = "batting", ""
+    if inn.striker is None:
+        inn.striker = p
+    else:
+        inn.non_striker = p
+    _start_partnership(inn)
+    _touch(state, inn)
+
+
+def _vacate(inn: Innings, player: str) -> None:
+    if inn.striker == player:
+        inn.striker = None
+    elif inn.non_striker == player:
+        inn.non_striker = None
+    p = inn.partnership()
+    if p is not None:
+        p.open = False
+
+
+def _retirement(state: MatchState, e: ev.Retirement) -> None:
+    inn = _live(state, "a retirement")
+    if e.reason not in ev.RETIREMENT_REASONS:
+        raise IllegalEvent("retirement reason must be hurt, not out or out")
+    if e.player not in (inn.striker, inn.non_striker):
+        raise IllegalEvent(f"{e.player} is not batting")
+    card = inn.batters[e.player]
+    _vacate(inn, e.player)
+    if e.reason == "out":
+        card.status, card.dismissal = "out", "retired out"
+        _fall(inn, e.player)
+    else:
+        card.status = card.dismissal = f"retired {e.reason}"
+    _touch(state, inn)
+    _check_innings_over(state, inn)
+
+
+def _fall(inn: Innings, player: str) -> None:
+    inn.wickets += 1
+    inn.fow.append(
+        {
+            "wicket": inn.wickets,
+            "runs": inn.runs,
+            "player": player,
+            "overs": inn.overs_display,
+            "legal_balls": inn.legal_balls,
+        }
+    )
+
+
+def _timed_out(state: MatchState, e: ev.TimedOut) -> None:
+    inn = _live(state, "a timed out dismissal")
+    if not inn.vacancy:
+        raise IllegalEvent("nobody is due in; a batter can only be timed out when coming in")
+    if e.player not in state.available(inn) or e.player in inn.batters:
+        raise IllegalEvent(f"{e.player} is not a batter yet to come in")
+    if inn.wickets >= inn.max_wickets:
+        raise IllegalEvent("the innings is already all out")
+    inn.batters[e.player] = BatterCard(e.player, status="out", dismissal="timed out")
+    _fall(inn, e.player)
+    _touch(state, inn)
+    _check_innings_over(state, inn)
+
+
+def _absent(state: MatchState, e: ev.Absent) -> None:
+    inn = _live(state, "an absent batter")
+    if e.player not in state.active[inn.batting] or e.player in inn.batters:
+        raise IllegalEvent(f"{e.player} is not a {inn.batting} batter yet to bat")
+    if e.player in state.absent[inn.batting]:
+        raise IllegalEvent(f"{e.player} is already absent")
+    state.absent[inn.batting].add(e.player)
+    inn.batters[e.player] = BatterCard(
+        e.player, status="absent", dismissal=f"absent {e.reason}".strip()
+    )
+    _touch(state, inn)
+    if inn.vacancy:
+        _check_innings_over(state, inn)
+
+
+def _substitute(state: MatchState, e: ev.Substitute) -> None:
+    if state.finished:
+        raise IllegalEvent("the match is over")
+    team = state.setup.team(e.team)
+    active = state.active[e.team]
+    if e.player_out not in active:
+        raise IllegalEvent(f"{e.player_out} is not playing for {e.team}")
+    if e.player_in in active:
+        raise IllegalEvent(f"{e.player_in} is already playing for {e.team}")
+    if e.replacement:
+        inn = state.live
+        if inn is not None and e.player_out in (inn.striker, inn.non_striker, inn.bowler):
+            raise IllegalEvent(
+                f"{e.player_out} is on the field of play in action; retire them first"
+            )
+        if e.player_in not in team.substitutes and e.player_in in state.setup.other(e.team):
+            raise IllegalEvent(f"{e.player_in} plays for the other side")
+        active[active.index(e.player_out)] = e.player_in
+    state.substitutions.append(
+        {
+            "team": e.team,
+            "in": e.player_in,
+            "out": e.player_out,
+            "replacement": e.replacement,
+            "reason": e.reason,
+        }
+    )
+    _touch(state, state.live)
+
+
+def _penalty(state: MatchState, e: ev.PenaltyRuns) -> None:
+    state.setup.team(e.team)
+    if _count(e.runs, "penalty runs") < 1:
+        raise IllegalEvent("penalty runs must be at least 1")
+    if state.override is not None or state.abandoned:
+        raise IllegalEvent("the match is over")
+    inn = state.live
+    if inn is not None and inn.batting == e.team:
+        inn.runs += e.runs
+        inn.extras["penalty"] += e.runs
+        inn.penalty_post += e.runs
+        p = inn.partnership()
+        if p is not None:
+            p.runs += e.runs
+        _touch(state, inn)
+        _check_innings_over(state, inn)
+        return
+    mine = [i for i in state.innings if i.batting == e.team and not i.super_over]
+    if mine and (inn is None or mine[-1] is not inn):
+        last = mine[-1]
+        last.runs += e.runs
+        last.extras["penalty"] += e.runs
+        last.penalty_post += e.runs
+        _touch(state, last)
+    else:
+        state.pending_penalty[e.team] = state.pending_penalty.get(e.team, 0) + e.runs
+        _touch(state)
+    if inn is not None:
+        _check_innings_over(state, inn)
+    elif state.finished:
+        # Penalty runs after the last ball may change the result (or even make it a tie).
+        state.finished = False
+        state.finished = not next_innings(state)
+
+
+# --- bowling --------------------------------------------------------------------------------
+
+
+def bowler_problem(state: MatchState, inn: Innings, bowler: str, *, mid_over: bool = False) -> str:
+    """Why ``bowler`` may not bowl the next (or the rest of this) over; "" if they may."""
+    rules = state.setup.rules
+    if bowler not in state.active[inn.bowling]:
+        return f"{bowler} is not in the {inn.bowling} side"
+    if bowler == inn.last_over_bowler and not rules.consecutive_overs_allowed:
+        return f"{bowler} bowled the previous over"
+    if mid_over and bowler == inn.bowler:
+        return f"{bowler} is already bowling this over"
+    card = inn.bowlers.get(bowler)
+    quota = rules.max_overs_per_bowler
+    if (
+        quota is not None
+        and not inn.super_over
+        and card is not None
+        and card.overs_started >= quota
+    ):
+        return f"{bowler} has bowled the maximum {quota} overs"
+    return ""
+
+
+def _new_bowler(state: MatchState, e: ev.NewBowler) -> None:
+    inn = _live(state, "a bowler change")
+    if not isinstance(e.bowler, str):
+        raise IllegalEvent("bowler must be a name")
+    started = inn.over_deliveries > 0
+    if e.mid_over and not started:
+        raise IllegalEvent("no over in progress; name the bowler of the next over instead")
+    if not e.mid_over and started:
+        raise IllegalEvent(f"{inn.bowler} is in the middle of an over; use a mid-over change")
+    problem = bowler_problem(state, inn, e.bowler, mid_over=e.mid_over)
+    if problem:
+        raise IllegalEvent(problem)
+    if not e.mid_over and inn.bowler is not None:
+        # Changing the named bowler before the first ball: give the quota back.
+        prev = inn.bowlers[inn.bowler]
+        prev.overs_started -= 1
+        if prev.overs_started == 0 and prev.balls == 0 and prev.runs == 0 and not prev.wides:
+            del inn.bowlers[inn.bowler]
+    card = inn.bowlers.get(e.bowler)
+    if card is None:
+        card = inn.bowlers[e.bowler] = BowlerCard(e.bowler)
+    card.overs_started += 1
+    inn.bowler = e.bowler
+    inn.over_bowlers = inn.over_bowlers + 1 if e.mid_over else 1
+    _touch(state, inn)
+
+
+def _miscounted(state: MatchState, e: ev.MiscountedOver) -> None:
+    inn = _live(state, "a miscounted over")
+    if _count(e.balls, "balls in the over") <= inn.balls:
+        raise IllegalEvent(f"{inn.balls} legal balls of this over have already been bowled")
+    inn.over_len = e.balls
+    _touch(state, inn)
+
+
+# --- the delivery ---------------------------------------------------------------------------
+
+
+def _label(d: ev.Delivery) -> str:
+    if d.wides:
+        s = f"{d.wides}wd"
+    elif d.noballs:
+        extra = d.runs + d.byes + d.legbyes
+        s = f"nb+{extra}" if extra else "nb"
+    elif d.byes:
+        s = f"{d.byes}b"
+    elif d.legbyes:
+        s = f"{d.legbyes}lb"
+    else:
+        s = str(d.runs)
+    if d.wickets:
+        s = "W" if s == "0" else f"{s} W"
+    if d.penalty:
+        s += f" +{d.penalty}p"
+    return s
+
+
+def _check_delivery(state: MatchState, inn: Innings, d: ev.Delivery) -> bool:
+    """All the checks for a delivery; returns whether the named batters swap the strike."""
+    rules = state.setup.rules
+    for name in ("runs", "wides", "noballs", "byes", "legbyes", "penalty"):
+        _count(getattr(d, name), name.replace("noballs", "no-ball runs"))
+    if d.wides and d.noballs:
+        raise IllegalEvent("a ball cannot be both a wide and a no-ball")
+    if d.wides and d.wides < rules.wide_runs:
+        raise IllegalEvent(f"a wide is worth at least {rules.wide_runs}")
+    if d.wides and (d.runs or d.byes or d.legbyes):
+        raise IllegalEvent("runs off a wide are all wides; none off the bat, no byes")
+    if d.noballs and d.noballs != rules.no_ball_runs:
+        raise IllegalEvent(
+            f"a no-ball is worth {rules.no_ball_runs} (record other runs as runs or byes)"
+        )
+    if d.byes and d.legbyes:
+        raise IllegalEvent("a ball cannot give both byes and leg-byes")
+    if d.runs and (d.byes or d.legbyes):
+        raise IllegalEvent("runs off the bat and byes on the same ball")
+    if d.boundary not in (None, True, False):
+        raise IllegalEvent("boundary must be true, false or null")
+    if d.boundary is True and d.runs not in (4, 6):
+        raise IllegalEvent("a boundary off the bat is 4 or 6")
+    if inn.striker is None or inn.non_striker is None:
+        raise IllegalEvent(f"{_where(inn)}: a new batter must come in first")
+    if inn.bowler is None:
+        raise IllegalEvent(f"{_where(inn)}: name the bowler of the over first")
+    swap = False
+    if d.striker is not None and d.striker != inn.striker:
+        if d.striker == inn.non_striker and d.non_striker in (None, inn.striker):
+            swap = True  # the scorer corrects who is on strike
+        else:
+            raise IllegalEvent(f"{_where(inn)}: {d.striker} is not batting")
+    if d.non_striker is not None and d.non_striker != (inn.striker if swap else inn.non_striker):
+        raise IllegalEvent(f"{_where(inn)}: {d.non_striker} is not the non-striker")
+    if d.bowler is not None and d.bowler != inn.bowler:
+        raise IllegalEvent(f"{_where(inn)}: {inn.bowler} is bowling this over, not {d.bowler}")
+    if not isinstance(d.wickets, tuple):
+        raise IllegalEvent("wickets must be a list")
+    striker = inn.non_striker if swap else inn.striker
+    seen: set[str] = set()
+    for w in d.wickets:
+        if not isinstance(w, ev.Wicket):
+            raise IllegalEvent("each wicket must be a wicket")
+        if w.kind not in ev.DELIVERY_WICKETS:
+            if w.kind in ("timed out", "retired out", "retired hurt", "retired not out"):
+                raise IllegalEvent(f"'{w.kind}' is recorded between balls, not on a delivery")
+            raise IllegalEvent(f"unknown dismissal {w.kind!r}")
+        out = w.player_out or striker
+        if out not in (inn.striker, inn.non_striker):
+            raise IllegalEvent(
+                f"{_where(inn)}: {out} is not at the crease, so cannot be out {w.kind}"
+            )
+        if out in seen:
+            raise IllegalEvent(f"{out} cannot be out twice")
+        seen.add(out)
+        if out != striker and w.kind not in NON_STRIKER_OUTS:
+            raise IllegalEvent(f"the non-striker cannot be out {w.kind}")
+        if d.noballs and w.kind not in NO_BALL_OUTS:
+            raise IllegalEvent(f"a batter cannot be out {w.kind} off a no-ball")
+        if d.wides and w.kind not in WIDE_OUTS:
+            raise IllegalEvent(f"a batter cannot be out {w.kind} off a wide")
+        if inn.free_hit and d.legal and w.kind not in NO_BALL_OUTS:
+            raise IllegalEvent(f"free hit: the striker cannot be out {w.kind}")
+        if w.end not in (None, "striker", "non_striker"):
+            raise IllegalEvent("run-out end must be 'striker' or 'non_striker'")
+        if not isinstance(w.crossed, bool):
+            raise IllegalEvent("crossed must be true or false")
+    if inn.wickets + len(d.wickets) > inn.max_wickets:
+        raise IllegalEvent(
+            f"{_where(inn)}: that would be wicket {inn.wickets + len(d.wickets)} of {inn.max_wickets}"
+        )
+    return swap
+
+
+def _dismissal(state: MatchState, inn: Innings, w: ev.Wicket) -> str:
+    bowler = inn.bowler or ""
+    subs = {
+        str(s["in"])
+        for s in state.substitutions
+        if s["team"] == inn.bowling and not s["replacement"]
+    }
+
+    def f(name: str) -> str:
+        return f"sub ({name})" if name in subs else name
+
+    fielders = "/".join(f(x) for x in w.fielders)
+    k = w.kind
+    if k == "bowled":
+        return f"b {bowler}"
+    if k == "caught":
+        if w.fielders and w.fielders[0] == bowler:
+            return f"c & b {bowler}"
+        return f"c {f(w.fielders[0])} b {bowler}" if w.fielders else f"c ? b {bowler}"
+    if k == "caught and bowled":
+        return f"c & b {bowler}"
+    if k == "lbw":
+        return f"lbw b {bowler}"
+    if k == "stumped":
+        return f"st {f(w.fielders[0])} b {bowler}" if w.fielders else f"st ? b {bowler}"
+    if k == "hit wicket":
+        return f"hit wicket b {bowler}"
+    if k == "run out":
+        return f"run out ({fielders})" if fielders else "run out"
+    return k
+
+
+def _delivery(state: MatchState, d: ev.Delivery) -> None:
+    inn = _live(state, "a delivery")
+    swap = _check_delivery(state, inn, d)
+    rules = state.setup.rules
+    # Checks done: from here on, mutate.
+    if swap:
+        inn.striker, inn.non_striker = inn.non_striker, inn.striker
+    striker, non_striker = inn.striker, inn.non_striker
+    assert striker is not None and non_striker is not None and inn.bowler is not None
+    boundary = d.boundary if d.boundary is not None else d.runs in (4, 6)
+    total = d.total
+    inn.runs += total
+    ex = inn.extras
+    ex["wides"] += d.wides
+    ex["noballs"] += d.noballs
+    ex["byes"] += d.byes
+    ex["legbyes"] += d.legbyes
+    ex["penalty"] += d.penalty
+    bc = inn.bowlers[inn.bowler]
+    charged = d.runs + d.wides + d.noballs
+    bc.runs += charged
+    inn.over_conceded += charged
+    bc.wides += 1 if d.wides else 0
+    bc.noballs += 1 if d.noballs else 0
+    card = inn.batters[striker]
+    if not d.wides:
+        card.balls += 1
+    card.runs += d.runs
+    if boundary and d.runs == 4:
+        card.fours += 1
+    elif boundary and d.runs == 6:
+        card.sixes += 1
+    if boundary:
+        inn.boundaries += 1
+    p = inn.partnership()
+    if p is not None:
+        p.runs += total
+        p.balls += 0 if d.wides else 1
+        p.contributions[striker] = p.contributions.get(striker, 0) + d.runs
+    inn.over_deliveries += 1
+    if d.legal:
+        inn.legal_balls += 1
+        inn.balls += 1
+        bc.balls += 1
+    label = _label(d)
+    inn.this_over.append(label)
+    if rules.free_hit:
+        inn.free_hit = bool(d.noballs) or (inn.free_hit and not d.legal)
+    # Ends: odd runs actually run rotate the strike (boundaries and penalties are not run).
+    moved = (0 if boundary else d.runs) + d.byes + d.legbyes + max(0, d.wides - rules.wide_runs)
+    if moved % 2:
+        inn.striker, inn.non_striker = inn.non_striker, inn.striker
+    for w in d.wickets:
+        out = w.player_out or striker
+        if w.kind == "run out" or (
+            w.kind in ("caught", "caught and bowled") and not rules.new_batter_on_strike_after_catch
+        ):
+            if w.crossed:
+                inn.striker, inn.non_striker = inn.non_striker, inn.striker
+        elif w.kind in ("caught", "caught and bowled"):
+            # Law 18.11: the not-out batter goes to the non-striker's end.
+            survivor = non_striker if out == striker else striker
+            inn.striker, inn.non_striker = out, survivor
+        ocard = inn.batters[out]
+        ocard.status = "out"
+        ocard.dismissal = _dismissal(state, inn, w)
+        if w.kind in ev.BOWLER_WICKETS:
+            bc.wickets += 1
+        _vacate(inn, out)
+        _fall(inn, out)
+    if d.legal and inn.balls >= inn.over_len:
+        _end_over(state, inn)
+    _touch(state, inn)
+    _check_innings_over(state, inn)
+
+
+def _end_over(state: MatchState, inn: Innings) -> None:
+    assert inn.bowler is not None
+    bc = inn.bowlers[inn.bowler]
+    bpo = state.setup.rules.balls_per_over
+    if inn.over_bowlers == 1:
+        if inn.over_conceded == 0 and inn.over_len >= bpo:
+            bc.maidens += 1
+        # A miscounted over still counts as one over on the bowler's figures.
+        bc.balls += bpo - inn.over_len
+    inn.overs += 1
+    inn.balls = 0
+    inn.over_len = bpo
+    inn.over_deliveries = 0
+    inn.over_conceded = 0
+    inn.over_bowlers = 0
+    inn.last_over_bowler = inn.bowler
+    inn.bowler = None
+    inn.last_over = inn.this_over
+    inn.this_over = []
+    inn.striker, inn.non_striker = inn.non_striker, inn.striker
+
+
+_HANDLERS = {
+    ev.Delivery: _delivery,
+    ev.StartInnings: _start_innings,
+    ev.NewBatter: _new_batter,
+    ev.NewBowler: _new_bowler,
+    ev.MiscountedOver: _miscounted,
+    ev.Retirement: _retirement,
+    ev.TimedOut: _timed_out,
+    ev.Absent: _absent,
+    ev.Substitute: _substitute,
+    ev.PenaltyRuns: _penalty,
+    ev.Declaration: _declaration,
+    ev.Forfeit: _forfeit,
+    ev.RevisedTarget: _revised_target,
+    ev.EndInnings: _end_innings,
+    ev.Abandon: _abandon,
+    ev.Result: _result,
+}

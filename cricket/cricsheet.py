@@ -1,0 +1,563 @@
+"""Cricsheet JSON (data versions 1.0.0 and 1.1.0) to match setup + event log, and back."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from cricket import events as ev
+from cricket.errors import IllegalEvent
+from cricket.match import Match
+from cricket.result import outcome as match_outcome
+from cricket.setup import MatchSetup, Rules, Team
+
+VERSIONS = ("1.0.0", "1.1.0")
+# Law 18.11 (new batter takes strike after a catch) applies from this date.
+CATCH_LAW_FROM = "2022-10-01"
+RETIRED = {"retired hurt": "hurt", "retired not out": "not out", "retired out": "out"}
+
+
+class CricsheetError(IllegalEvent):
+    """Bad Cricsheet data; the message names the innings, over and ball where relevant."""
+
+
+def _read(source: str | Path | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(source, dict):
+        data = source
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CricsheetError(f"cannot read {source}: {exc}") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CricsheetError(f"{source} is not JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("info"), dict):
+        raise CricsheetError("not a Cricsheet match: no 'info' object")
+    if not isinstance(data.get("innings"), list):
+        raise CricsheetError("not a Cricsheet match: no 'innings' list")
+    version = (data.get("meta") or {}).get("data_version")
+    if version not in VERSIONS:
+        raise CricsheetError(f"unsupported Cricsheet data_version {version!r}")
+    return data
+
+
+def _replacement_ins(data: dict[str, Any]) -> dict[str, list[str]]:
+    ins: dict[str, list[str]] = {}
+    for inn in data["innings"]:
+        for over in inn.get("overs", []):
+            for d in over.get("deliveries", []):
+                for r in (d.get("replacements") or {}).get("match", []):
+                    ins.setdefault(r["team"], []).append(r["in"])
+    return ins
+
+
+def _setup(data: dict[str, Any]) -> MatchSetup:
+    info = data["info"]
+    teams = info.get("teams")
+    if not isinstance(teams, list) or len(teams) != 2:
+        raise CricsheetError("info.teams must name two teams")
+    players = info.get("players") or {}
+    ins = _replacement_ins(data)
+    built = []
+    for name in teams:
+        listed = list(players.get(name) or [])
+        if not listed:  # very old files have no players list: collect names from the deliveries
+            listed = _names_from_deliveries(data, name)
+        subs = [p for p in ins.get(name, []) if p in listed or p not in listed]
+        xi = [p for p in listed if p not in subs]
+        built.append(Team(name, tuple(xi), tuple(dict.fromkeys(subs))))
+    match_type = str(info.get("match_type", ""))
+    multi = match_type in ("Test", "MDM")
+    overs = info.get("overs")
+    if multi:
+        overs = None
+    supers = [i for i in data["innings"] if i.get("super_over")]
+    out = info.get("outcome") or {}
+    tie_break = "none"
+    if supers:
+        tie_break = "super_overs" if len(supers) > 2 else "super_over"
+        if out.get("eliminator") and len(supers) >= 2:
+            a, b = (_innings_runs(i) for i in supers[-2:])
+            if a == b:
+                tie_break = "super_over_boundary_count"
+    date = str((info.get("dates") or [""])[0])
+    rules = Rules(
+        overs=overs if isinstance(overs, int) else None,
+        balls_per_over=int(info.get("balls_per_over", 6)),
+        innings_per_side=2 if multi else 1,
+        max_overs_per_bowler=None if multi or not isinstance(overs, int) else math.ceil(overs / 5),
+        free_hit=not multi and date >= "2015-07-05",
+        follow_on=200 if match_type == "Test" else (150 if multi else None),
+        tie_break=tie_break,
+        new_batter_on_strike_after_catch=date >= CATCH_LAW_FROM,
+    )
+    toss = info.get("toss") or {}
+    return MatchSetup(
+        home=built[0],
+        away=built[1],
+        rules=rules,
+        toss_winner=toss.get("winner"),
+        toss_decision=toss.get("decision"),
+    )
+
+
+def _names_from_deliveries(data: dict[str, Any], team: str) -> list[str]:
+    names: dict[str, None] = {}
+    for inn in data["innings"]:
+        for over in inn.get("overs", []):
+            for d in over.get("deliveries", []):
+                if inn.get("team") == team:
+                    names[d["batter"]] = None
+                    names[d["non_striker"]] = None
+                else:
+                    names[d["bowler"]] = None
+    return list(names)
+
+
+def _innings_runs(inn: dict[str, Any]) -> int:
+    pen = inn.get("penalty_runs") or {}
+    return (
+        sum(d["runs"]["total"] for o in inn.get("overs", []) for d in o.get("deliveries", []))
+        + int(pen.get("pre", 0))
+        + int(pen.get("post", 0))
+    )
+
+
+def _int(value: Any, what: str, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise CricsheetError(f"{where}: {what} must be a non-negative whole number, not {value!r}")
+    return value
+
+
+class _Importer:
+    def __init__(self, setup: MatchSetup, data: dict[str, Any]) -> None:
+        self.setup = setup
+        self.data = data
+        self.match = Match(setup)
+        self.where = ""
+
+    def emit(self, event: ev.Event) -> None:
+        try:
+            self.match.apply(event)
+        except IllegalEvent as exc:
+            raise CricsheetError(f"{self.where}: {exc}" if self.where else str(exc)) from None
+
+    def run(self) -> list[ev.Event]:
+        rules = self.setup.rules
+        innings = self.data["innings"]
+        regular_seen: list[str] = []
+        for idx, inn in enumerate(innings):
+            if not isinstance(inn, dict) or not isinstance(inn.get("team"), str):
+                raise CricsheetError(f"innings {idx + 1}: no team")
+            team = inn["team"]
+            so = bool(inn.get("super_over"))
+            self.where = f"innings {idx + 1}"
+            pen = inn.get("penalty_runs") or {}
+            if pen.get("pre"):
+                self.emit(ev.PenaltyRuns(team, _int(pen["pre"], "penalty runs", self.where)))
+            if inn.get("forfeited"):
+                self.emit(ev.Forfeit())
+                regular_seen.append(team)
+                continue
+            follow_on = (
+                not so
+                and rules.innings_per_side == 2
+                and len(regular_seen) == 2
+                and regular_seen[1] == team
+            )
+            self.emit(ev.StartInnings(team, super_over=so, follow_on=follow_on))
+            if not so:
+                regular_seen.append(team)
+            live = self.match.state.live
+            target = inn.get("target")
+            if isinstance(target, dict) and live is not None and not so and rules.overs is not None:
+                natural = self.match.state.target(live)
+                t_overs = target.get("overs")
+                t_runs = target.get("runs")
+                new_overs = (
+                    int(t_overs)
+                    if isinstance(t_overs, (int, float)) and t_overs != rules.overs
+                    else None
+                )
+                new_runs = t_runs if isinstance(t_runs, int) and t_runs != natural else None
+                if new_overs is not None or new_runs is not None:
+                    method = (self.data["info"].get("outcome") or {}).get("method") or "DLS"
+                    self.emit(ev.RevisedTarget(new_runs, new_overs, str(method)))
+            self._overs(idx, inn)
+            self.where = f"innings {idx + 1}"
+            live = self.match.state.live
+            if live is not None and live.number == len(self.match.state.innings):
+                self.emit(ev.Declaration() if inn.get("declared") else ev.EndInnings())
+            if pen.get("post"):
+                self.emit(ev.PenaltyRuns(team, _int(pen["post"], "penalty runs", self.where)))
+        self.where = "result"
+        self._result()
+        return list(self.match.events)
+
+    def _overs(self, idx: int, inn: dict[str, Any]) -> None:
+        overs = inn.get("overs") or []
+        flat: list[tuple[int, int, dict[str, Any]]] = []
+        for o in overs:
+            for k, d in enumerate(o.get("deliveries") or []):
+                flat.append((int(o.get("over", 0)), k, d))
+        miscounted = inn.get("miscounted_overs") or {}
+        bpo = self.setup.rules.balls_per_over
+        legal_per_over: dict[int, int] = {}
+        for onum, _k, d in flat:
+            e = d.get("extras") or {}
+            if not e.get("wides") and not e.get("noballs"):
+                legal_per_over[onum] = legal_per_over.get(onum, 0) + 1
+        last_over = flat[-1][0] if flat else -1
+        legal_so_far = 0
+        for pos, (onum, k, d) in enumerate(flat):
+            if k == 0:
+                legal_so_far = 0
+            self.where = f"innings {idx + 1}, over {onum}, ball {legal_so_far + 1}"
+            if not isinstance(d, dict) or not all(
+                x in d for x in ("batter", "non_striker", "bowler", "runs")
+            ):
+                raise CricsheetError(
+                    f"{self.where}: delivery lacks batter, non_striker, bowler or runs"
+                )
+            nxt = flat[pos + 1][2] if pos + 1 < len(flat) else None
+            self._delivery(
+                d, nxt, onum, k, legal_per_over.get(onum, 0), onum == last_over, miscounted
+            )
+            e = d.get("extras") or {}
+            if not e.get("wides") and not e.get("noballs"):
+                legal_so_far += 1
+
+    def _delivery(
+        self,
+        d: dict[str, Any],
+        nxt: dict[str, Any] | None,
+        onum: int,
+        k: int,
+        legal_in_over: int,
+        last: bool,
+        miscounted: dict[str, Any],
+    ) -> None:
+        state = self.match.state
+        inn = state.live
+        if inn is None:
+            raise CricsheetError(f"{self.where}: a ball after the innings ended")
+        reps = d.get("replacements") or {}
+        for r in reps.get("match", []):
+            self.emit(ev.Substitute(r["team"], r["in"], r["out"], True, str(r.get("reason", ""))))
+        for r in reps.get("role", []):
+            if r.get("role") == "batter" and r.get("out") in (inn.striker, inn.non_striker):
+                self.emit(ev.Retirement(r["out"], "hurt"))
+        wickets = d.get("wickets") or []
+        for w in wickets:
+            if w.get("kind") == "timed out":
+                self.emit(ev.TimedOut(w["player_out"]))
+        batter, non_striker, bowler = d["batter"], d["non_striker"], d["bowler"]
+        for name in (batter, non_striker):
+            if name not in (inn.striker, inn.non_striker):
+                if not inn.vacancy:
+                    gone = [
+                        p for p in (inn.striker, inn.non_striker) if p not in (batter, non_striker)
+                    ]
+                    self.emit(ev.Retirement(str(gone[0]), "hurt"))
+                self.emit(ev.NewBatter(name))
+        bpo = self.setup.rules.balls_per_over
+        if inn.bowler is None:
+            self.emit(ev.NewBowler(bowler))
+            balls = (miscounted.get(str(onum)) or {}).get("balls")
+            length = int(balls) if balls is not None else legal_in_over
+            if length != bpo and length > 0 and (length > bpo or not last or balls is not None):
+                self.emit(ev.MiscountedOver(length))
+        elif inn.bowler != bowler:
+            self.emit(ev.NewBowler(bowler, mid_over=True))
+        runs = d["runs"]
+        e = d.get("extras") or {}
+        where = self.where
+        noballs = _int(e.get("noballs", 0), "noballs", where)
+        byes = _int(e.get("byes", 0), "byes", where)
+        nb_value = self.setup.rules.no_ball_runs
+        if noballs > nb_value:  # old files fold byes into the no-ball figure
+            byes += noballs - nb_value
+            noballs = nb_value
+        ws: list[ev.Wicket] = []
+        retire: list[ev.Retirement] = []
+        for w in wickets:
+            kind = w.get("kind")
+            if kind in RETIRED:
+                retire.append(ev.Retirement(w["player_out"], RETIRED[kind]))
+            elif kind != "timed out":
+                fielders = tuple(f["name"] for f in w.get("fielders", []) if "name" in f)
+                ws.append(ev.Wicket(str(kind), w.get("player_out"), fielders))
+        delivery = ev.Delivery(
+            runs=_int(runs.get("batter", 0), "batter runs", where),
+            boundary=False if runs.get("non_boundary") else None,
+            wides=_int(e.get("wides", 0), "wides", where),
+            noballs=noballs,
+            byes=byes,
+            legbyes=_int(e.get("legbyes", 0), "legbyes", where),
+            penalty=_int(e.get("penalty", 0), "penalty", where),
+            wickets=tuple(ws),
+            striker=batter,
+            non_striker=non_striker,
+            bowler=bowler,
+        )
+        self.emit(delivery)
+        if nxt is not None and ws:
+            self._infer_crossing(delivery, nxt)
+        for r in retire:
+            live = self.match.state.live
+            if live is not None and r.player in (live.striker, live.non_striker):
+                self.emit(r)
+
+    def _infer_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> None:
+        """Cricsheet does not say whether batters crossed; the next ball's ends tell us."""
+        rules = self.setup.rules
+        crossing = [
+            i
+            for i, w in enumerate(delivery.wickets)
+            if w.kind == "run out"
+            or (
+                w.kind in ("caught", "caught and bowled")
+                and not rules.new_batter_on_strike_after_catch
+            )
+        ]
+        inn = self.match.state.live
+        if not crossing or inn is None:
+            return
+        out = {w.player_out for w in delivery.wickets}
+        survivors = [p for p in (inn.striker, inn.non_striker) if p is not None and p not in out]
+        if not survivors:
+            return
+        s = survivors[0]
+        slot = "striker" if inn.striker == s else "non_striker"
+        want = (
+            "striker"
+            if nxt["batter"] == s
+            else ("non_striker" if nxt["non_striker"] == s else slot)
+        )
+        if want == slot:
+            return
+        i = crossing[0]
+        w = delivery.wickets[i]
+        fixed = ev.Wicket(w.kind, w.player_out, w.fielders, crossed=True, end=w.end)
+        wickets = delivery.wickets[:i] + (fixed,) + delivery.wickets[i + 1 :]
+        self.match.undo()
+        self.emit(ev.Delivery(**{**delivery.__dict__, "wickets": wickets}))
+
+    def _result(self) -> None:
+        info = self.data["info"]
+        out = info.get("outcome") or {}
+        state = self.match.state
+        got = match_outcome(state)
+        winner = out.get("winner") or out.get("eliminator") or out.get("bowl_out")
+        result = out.get("result")
+        if got is not None and got.winner == winner:
+            if winner is not None or (result == "tie" and got.outcome == "tie"):
+                return
+            if result in ("draw", "no result") and got.outcome == result:
+                return
+        if not state.finished and winner is None and result in ("draw", "no result"):
+            self.emit(ev.Abandon())
+            if (
+                match_outcome(self.match.state) is not None
+                and match_outcome(self.match.state).outcome == result
+            ):  # type: ignore[union-attr]
+                return
+        by = out.get("by") or {}
+        method = out.get("method")
+        if winner is not None and result == "tie":
+            how = "bowl-out" if out.get("bowl_out") else "tie-break"
+            self.emit(ev.Result("tie", None, text=f"match tied; {winner} won the {how}"))
+            # A Result names no winner for a tie; keep who won the tie-break in the text.
+            return
+        if winner is not None:
+            self.emit(
+                ev.Result(
+                    "win",
+                    winner,
+                    runs=by.get("runs"),
+                    wickets=by.get("wickets"),
+                    innings=bool(by.get("innings")),
+                    method=method,
+                )
+            )
+        elif result in ("tie", "draw", "no result"):
+            self.emit(ev.Result(str(result)))
+
+
+def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event]]:
+    """Read a Cricsheet match (path or parsed dict) into a setup and an event log."""
+    data = _read(source)
+    try:
+        setup = _setup(data)
+    except IllegalEvent as exc:
+        raise CricsheetError(f"match info: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CricsheetError(f"match info is malformed: {exc!r}") from None
+    importer = _Importer(setup, data)
+    try:
+        return setup, importer.run()
+    except IllegalEvent:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CricsheetError(f"{importer.where}: malformed delivery data ({exc!r})") from None
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
+    """Cricsheet JSON (data version 1.1.0) for a setup and event log."""
+    match = Match(setup)
+    rules = setup.rules
+    innings_out: list[dict[str, Any]] = []
+    pending_subs: list[dict[str, Any]] = []
+    all_players = {t.name: list(t.players) for t in setup.teams}
+    for event in events:
+        state = match.state
+        inn = state.live
+        if isinstance(event, ev.Delivery) and inn is not None:
+            cur = innings_out[-1]
+            if not cur["overs"] or cur["overs"][-1]["over"] != inn.overs:
+                cur["overs"].append({"over": inn.overs, "deliveries": []})
+            striker, non_striker = inn.striker, inn.non_striker
+            if event.striker is not None and event.striker != striker:
+                striker, non_striker = non_striker, striker
+            extras = {
+                k: v
+                for k, v in (
+                    ("wides", event.wides),
+                    ("noballs", event.noballs),
+                    ("byes", event.byes),
+                    ("legbyes", event.legbyes),
+                    ("penalty", event.penalty),
+                )
+                if v
+            }
+            runs: dict[str, Any] = {
+                "batter": event.runs,
+                "extras": sum(extras.values()),
+                "total": event.total,
+            }
+            if event.boundary is False and event.runs in (4, 6):
+                runs["non_boundary"] = True
+            d: dict[str, Any] = {
+                "batter": striker,
+                "bowler": inn.bowler,
+                "non_striker": non_striker,
+                "runs": runs,
+            }
+            if extras:
+                d["extras"] = extras
+            if event.wickets:
+                d["wickets"] = []
+                for w in event.wickets:
+                    wd: dict[str, Any] = {"player_out": w.player_out or striker, "kind": w.kind}
+                    if w.fielders:
+                        wd["fielders"] = [{"name": f} for f in w.fielders]
+                    d["wickets"].append(wd)
+            if pending_subs:
+                d["replacements"] = {"match": pending_subs}
+                pending_subs = []
+            cur["overs"][-1]["deliveries"].append(d)
+        elif isinstance(event, ev.Retirement) and inn is not None and innings_out:
+            last = _last_delivery(innings_out[-1])
+            if last is not None:
+                last.setdefault("wickets", []).append(
+                    {"player_out": event.player, "kind": f"retired {event.reason}"}
+                )
+        elif isinstance(event, ev.TimedOut) and innings_out:
+            innings_out[-1].setdefault("_timed_out", []).append(event.player)
+        elif isinstance(event, ev.Substitute) and event.replacement:
+            pending_subs.append(
+                {
+                    "in": event.player_in,
+                    "out": event.player_out,
+                    "team": event.team,
+                    "reason": event.reason,
+                }
+            )
+            all_players[event.team].append(event.player_in)
+        elif isinstance(event, ev.MiscountedOver) and inn is not None:
+            innings_out[-1].setdefault("miscounted_overs", {})[str(inn.overs)] = {
+                "balls": event.balls,
+                "umpire": "",
+            }
+        match.apply(event)
+        if isinstance(event, (ev.StartInnings, ev.Forfeit)):
+            new = match.state.innings[-1]
+            entry: dict[str, Any] = {"team": new.batting, "overs": []}
+            if new.super_over:
+                entry["super_over"] = True
+            if new.forfeited:
+                entry["forfeited"] = True
+            innings_out.append(entry)
+        if isinstance(event, ev.Delivery) and innings_out and "_timed_out" in innings_out[-1]:
+            last = _last_delivery(innings_out[-1])
+            if last is not None:
+                for p in innings_out[-1].pop("_timed_out"):
+                    last.setdefault("wickets", []).insert(0, {"player_out": p, "kind": "timed out"})
+    state = match.state
+    for entry, inn in zip(innings_out, state.innings, strict=False):
+        entry.pop("_timed_out", None)
+        if inn.declared and not inn.forfeited:
+            entry["declared"] = True
+        pen = {k: v for k, v in (("pre", inn.penalty_pre), ("post", inn.penalty_post)) if v}
+        if pen:
+            entry["penalty_runs"] = pen
+        target = state.target(inn)
+        if target is not None:
+            entry["target"] = {"runs": target}
+            if inn.overs_limit is not None:
+                entry["target"]["overs"] = inn.overs_limit
+        if not entry["overs"] and not inn.forfeited:
+            entry.pop("overs")
+    info: dict[str, Any] = {
+        "balls_per_over": rules.balls_per_over,
+        "match_type": _match_type(setup),
+        "teams": [t.name for t in setup.teams],
+        "players": {k: list(dict.fromkeys(v)) for k, v in all_players.items()},
+    }
+    if rules.overs is not None:
+        info["overs"] = rules.overs
+    if setup.toss_winner:
+        info["toss"] = {"winner": setup.toss_winner, "decision": setup.toss_decision}
+    res = match_outcome(state)
+    if res is not None:
+        info["outcome"] = _cricsheet_outcome(res)
+    return {"meta": {"data_version": "1.1.0", "revision": 1}, "info": info, "innings": innings_out}
+
+
+def _last_delivery(entry: dict[str, Any]) -> dict[str, Any] | None:
+    if entry.get("overs") and entry["overs"][-1]["deliveries"]:
+        last: dict[str, Any] = entry["overs"][-1]["deliveries"][-1]
+        return last
+    return None
+
+
+def _match_type(setup: MatchSetup) -> str:
+    r = setup.rules
+    if r.innings_per_side == 2:
+        return "Test"
+    if r.overs == 50:
+        return "ODI"
+    if r.overs == 20 and r.balls_per_over == 6:
+        return "T20"
+    return "limited"
+
+
+def _cricsheet_outcome(res: Any) -> dict[str, Any]:
+    if res.outcome == "win":
+        out: dict[str, Any] = {"winner": res.winner, "by": dict(res.by)}
+        if res.method:
+            out["method"] = res.method
+        return out
+    if res.outcome == "tie":
+        out = {"result": "tie"}
+        if res.winner:
+            out["eliminator"] = res.winner
+        return out
+    return {"result": res.outcome}

@@ -1,0 +1,234 @@
+"""Scorer events: immutable records, one per thing that happened, in the order it happened.
+
+An event's sequence number is its 1-based position in the match log (``Match.events``).
+Names left as ``None`` on a Delivery mean "whoever the state says"; given names are checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Dismissals that can happen on a delivery; "timed out" and "retired out" happen between balls.
+DELIVERY_WICKETS = (
+    "bowled",
+    "caught",
+    "caught and bowled",
+    "lbw",
+    "run out",
+    "stumped",
+    "hit wicket",
+    "handled the ball",
+    "obstructing the field",
+    "hit the ball twice",
+)
+BOWLER_WICKETS = frozenset(
+    {"bowled", "caught", "caught and bowled", "lbw", "stumped", "hit wicket"}
+)
+RETIREMENT_REASONS = ("hurt", "not out", "out")
+
+
+@dataclass(frozen=True)
+class Wicket:
+    """A dismissal on a delivery. For run outs ``crossed`` says the batters had crossed on the
+    unfinished run (so the survivor ends at the other end); ``end`` ("striker" or "non_striker")
+    optionally names the end where the wicket was broken and is checked against ``crossed``."""
+
+    kind: str
+    player_out: str | None = None
+    fielders: tuple[str, ...] = ()
+    crossed: bool = False
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One ball. ``runs`` are off the bat; ``wides``/``noballs`` include their penalty run(s)
+    (``wides=5`` is a wide plus four); ``penalty`` is penalty runs awarded on this ball.
+    ``boundary=None`` means runs of 4 or 6 were a boundary; ``False`` means they were run."""
+
+    runs: int = 0
+    boundary: bool | None = None
+    wides: int = 0
+    noballs: int = 0
+    byes: int = 0
+    legbyes: int = 0
+    penalty: int = 0
+    wickets: tuple[Wicket, ...] = ()
+    striker: str | None = None
+    non_striker: str | None = None
+    bowler: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.runs + self.wides + self.noballs + self.byes + self.legbyes + self.penalty
+
+    @property
+    def legal(self) -> bool:
+        return not self.wides and not self.noballs
+
+
+@dataclass(frozen=True)
+class StartInnings:
+    """Start the next innings. ``batting=None`` picks the natural next side (toss, alternation)."""
+
+    batting: str | None = None
+    super_over: bool = False
+    follow_on: bool = False
+
+
+@dataclass(frozen=True)
+class NewBatter:
+    """A batter walks in to the vacant end (the striker's end first when both are vacant)."""
+
+    player: str
+
+
+@dataclass(frozen=True)
+class NewBowler:
+    """Name the bowler of the next over; ``mid_over=True`` replaces an injured bowler mid-over."""
+
+    bowler: str
+    mid_over: bool = False
+
+
+@dataclass(frozen=True)
+class MiscountedOver:
+    """The umpire's over in progress has this many legal balls instead of the usual number."""
+
+    balls: int
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """A batter retires: "hurt" or "not out" (may resume later) or "out" (a wicket)."""
+
+    player: str
+    reason: str = "hurt"
+
+
+@dataclass(frozen=True)
+class TimedOut:
+    """The incoming batter is out timed out (Law 40)."""
+
+    player: str
+
+
+@dataclass(frozen=True)
+class Absent:
+    """A batter is absent (e.g. hurt) and will not bat; an innings can then be all out early."""
+
+    player: str
+    reason: str = "hurt"
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """A substitution. ``replacement=True`` (concussion, impact player) lets ``player_in`` bat and
+    bowl in place of ``player_out``; otherwise it is a fielding substitute only."""
+
+    team: str
+    player_in: str
+    player_out: str
+    replacement: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PenaltyRuns:
+    """Penalty runs awarded to ``team`` (Law 41): added to its current innings if it is batting,
+    else to its most recent innings, else to its next innings."""
+
+    team: str
+    runs: int = 5
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The batting captain declares the current innings closed."""
+
+
+@dataclass(frozen=True)
+class Forfeit:
+    """The side due to bat next forfeits that innings."""
+
+
+@dataclass(frozen=True)
+class RevisedTarget:
+    """Rain rules: the scorer enters revised overs and/or target for the current or next innings."""
+
+    runs: int | None = None
+    overs: int | None = None
+    method: str = "DLS"
+
+
+@dataclass(frozen=True)
+class EndInnings:
+    """Close the current innings now (all out with a batter unable to bat, time, bad light)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Abandon:
+    """Play is over for good: no result (limited overs) or a draw (multi-innings)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """The official result as entered by the scorer, overriding the computed one.
+    ``outcome`` is "win", "tie", "draw" or "no result"."""
+
+    outcome: str
+    winner: str | None = None
+    runs: int | None = None
+    wickets: int | None = None
+    innings: bool = False
+    method: str | None = None
+    text: str | None = None
+
+
+Event = (
+    Delivery
+    | StartInnings
+    | NewBatter
+    | NewBowler
+    | MiscountedOver
+    | Retirement
+    | TimedOut
+    | Absent
+    | Substitute
+    | PenaltyRuns
+    | Declaration
+    | Forfeit
+    | RevisedTarget
+    | EndInnings
+    | Abandon
+    | Result
+)
+
+KINDS: dict[str, type] = {
+    "delivery": Delivery,
+    "start_innings": StartInnings,
+    "new_batter": NewBatter,
+    "new_bowler": NewBowler,
+    "miscounted_over": MiscountedOver,
+    "retirement": Retirement,
+    "timed_out": TimedOut,
+    "absent": Absent,
+    "substitute": Substitute,
+    "penalty_runs": PenaltyRuns,
+    "declaration": Declaration,
+    "forfeit": Forfeit,
+    "revised_target": RevisedTarget,
+    "end_innings": EndInnings,
+    "abandon": Abandon,
+    "result": Result,
+}
+KIND_OF: dict[type, str] = {cls: kind for kind, cls in KINDS.items()}
+
+
+def kind_of(event: object) -> str:
+    """The wire name of an event, e.g. "delivery"."""
+    return KIND_OF[type(event)]

@@ -1,0 +1,123 @@
+"""The match: an append-only event log plus the state derived from it, with undo and edits."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+
+from cricket.apply import apply_event
+from cricket.errors import IllegalEvent
+from cricket.events import Event, kind_of
+from cricket.setup import MatchSetup
+from cricket.state import MatchState
+
+# A checkpoint every so many events bounds the replay needed by undo and edits.
+CHECKPOINT_EVERY = 64
+
+
+class Match:
+    """A match being scored: ``apply`` appends an event in amortized O(1); ``undo``, ``replace``,
+    ``insert`` and ``delete`` recompute from the nearest checkpoint."""
+
+    def __init__(self, setup: MatchSetup) -> None:
+        if not isinstance(setup, MatchSetup):
+            raise IllegalEvent("a match needs a MatchSetup")
+        self.setup = setup
+        self._events: list[Event] = []
+        self.state = MatchState.initial(setup)
+        self._checkpoints: dict[int, MatchState] = {0: self._clone(self.state)}
+
+    @classmethod
+    def from_events(cls, setup: MatchSetup, events: Iterable[Event]) -> Match:
+        """Build a match by applying ``events`` in order (raises IllegalEvent naming the bad one)."""
+        match = cls(setup)
+        for event in events:
+            try:
+                match.apply(event)
+            except IllegalEvent as exc:
+                raise IllegalEvent(f"event #{match.seq + 1} ({kind_of(event)}): {exc}") from None
+        return match
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    @property
+    def seq(self) -> int:
+        return len(self._events)
+
+    def _clone(self, state: MatchState) -> MatchState:
+        # The setup is immutable, so share it instead of copying it.
+        return copy.deepcopy(state, {id(self.setup): self.setup})
+
+    def apply(self, event: Event) -> int:
+        """Apply one event; return its sequence number. Illegal events raise and change nothing."""
+        before = self.state.version
+        try:
+            apply_event(self.state, event)
+        except IllegalEvent:
+            if self.state.version != before:  # defensive: a handler must not half-apply
+                self._restore(len(self._events))
+            raise
+        except Exception as exc:
+            self._restore(len(self._events))
+            raise IllegalEvent(f"cannot apply {type(event).__name__}: {exc!r}") from exc
+        self._events.append(event)
+        n = len(self._events)
+        if n % CHECKPOINT_EVERY == 0:
+            self._checkpoints[n] = self._clone(self.state)
+        return n
+
+    def _replay(self, events: list[Event], start: int) -> tuple[MatchState, dict[int, MatchState]]:
+        """State after ``events`` replayed from checkpoint ``start``; raises on an illegal one."""
+        state = self._clone(self._checkpoints[start])
+        checkpoints = {k: v for k, v in self._checkpoints.items() if k <= start}
+        for i in range(start, len(events)):
+            try:
+                apply_event(state, events[i])
+            except IllegalEvent as exc:
+                raise IllegalEvent(
+                    f"that change would make event #{i + 1} ({kind_of(events[i])}) illegal: {exc}"
+                ) from None
+            if (i + 1) % CHECKPOINT_EVERY == 0:
+                checkpoints[i + 1] = self._clone(state)
+        return state, checkpoints
+
+    def _start_for(self, index: int) -> int:
+        return max(k for k in self._checkpoints if k <= index)
+
+    def _restore(self, n: int) -> None:
+        self.state, self._checkpoints = self._replay(self._events[:n], self._start_for(n))
+
+    def _rebuild(self, events: list[Event], first_changed: int) -> None:
+        state, checkpoints = self._replay(events, self._start_for(first_changed))
+        self._events, self.state, self._checkpoints = events, state, checkpoints
+
+    def undo(self) -> None:
+        """Remove the last event."""
+        if not self._events:
+            raise IllegalEvent("nothing to undo")
+        self._rebuild(self._events[:-1], len(self._events) - 1)
+
+    def _check_seq(self, seq: int, *, allow_end: bool = False) -> int:
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise IllegalEvent("sequence number must be a whole number")
+        high = len(self._events) + (1 if allow_end else 0)
+        if not 1 <= seq <= high:
+            raise IllegalEvent(f"no event #{seq} (the log has {len(self._events)})")
+        return seq - 1
+
+    def replace(self, seq: int, event: Event) -> None:
+        """Replace event ``seq``; refused if any later event becomes illegal."""
+        i = self._check_seq(seq)
+        self._rebuild(self._events[:i] + [event] + self._events[i + 1 :], i)
+
+    def insert(self, seq: int, event: Event) -> None:
+        """Insert ``event`` before event ``seq`` (``seq = self.seq + 1`` appends)."""
+        i = self._check_seq(seq, allow_end=True)
+        self._rebuild(self._events[:i] + [event] + self._events[i:], i)
+
+    def delete(self, seq: int) -> None:
+        """Delete event ``seq``; refused if any later event becomes illegal."""
+        i = self._check_seq(seq)
+        self._rebuild(self._events[:i] + self._events[i + 1 :], i)

@@ -1,0 +1,193 @@
+"""Mutable state derived from the event log: the match, its innings and their scorecards.
+
+Only ``cricket.apply`` mutates these objects; everything else reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cricket.setup import MatchSetup, Team
+
+
+def overs_text(overs: int, balls: int) -> str:
+    """Display form of an over count, e.g. "14.3" or "50"."""
+    return f"{overs}.{balls}" if balls else str(overs)
+
+
+@dataclass
+class BatterCard:
+    """One row of a batting card."""
+
+    name: str
+    runs: int = 0
+    balls: int = 0
+    fours: int = 0
+    sixes: int = 0
+    status: str = "batting"  # batting | not out | out | retired hurt | retired not out | absent
+    dismissal: str = ""
+
+
+@dataclass
+class BowlerCard:
+    """One row of a bowling card; ``overs_started`` counts part overs for the quota."""
+
+    name: str
+    overs: int = 0
+    balls: int = 0
+    overs_started: int = 0
+    maidens: int = 0
+    runs: int = 0
+    wickets: int = 0
+    wides: int = 0
+    noballs: int = 0
+
+
+@dataclass
+class Partnership:
+    """Runs and balls added while two batters were together."""
+
+    wicket: int
+    batters: list[str]
+    runs: int = 0
+    balls: int = 0
+    contributions: dict[str, int] = field(default_factory=dict)
+    open: bool = True
+
+
+@dataclass
+class Innings:
+    """One innings; counts are integers, display strings are derived."""
+
+    number: int
+    batting: str
+    bowling: str
+    super_over: bool = False
+    follow_on: bool = False
+    max_wickets: int = 10
+    overs_limit: int | None = None
+    revised_target: int | None = None
+    method: str | None = None
+    runs: int = 0
+    wickets: int = 0
+    legal_balls: int = 0
+    overs: int = 0
+    balls: int = 0  # legal balls in the over in progress
+    over_len: int = 6
+    over_deliveries: int = 0
+    over_conceded: int = 0
+    over_bowlers: int = 0
+    extras: dict[str, int] = field(
+        default_factory=lambda: {"wides": 0, "noballs": 0, "byes": 0, "legbyes": 0, "penalty": 0}
+    )
+    penalty_pre: int = 0
+    penalty_post: int = 0
+    boundaries: int = 0
+    batters: dict[str, BatterCard] = field(default_factory=dict)
+    bowlers: dict[str, BowlerCard] = field(default_factory=dict)
+    fow: list[dict[str, object]] = field(default_factory=list)
+    partnerships: list[Partnership] = field(default_factory=list)
+    striker: str | None = None
+    non_striker: str | None = None
+    bowler: str | None = None
+    last_over_bowler: str | None = None
+    this_over: list[str] = field(default_factory=list)
+    last_over: list[str] = field(default_factory=list)
+    free_hit: bool = False
+    closed: bool = False
+    close_reason: str = ""  # all out | overs | target | declared | forfeited | ended | abandoned
+    declared: bool = False
+    forfeited: bool = False
+    version: int = 0
+
+    @property
+    def overs_display(self) -> str:
+        return overs_text(self.overs, self.balls)
+
+    @property
+    def vacancy(self) -> bool:
+        return self.striker is None or self.non_striker is None
+
+    def partnership(self) -> Partnership | None:
+        if self.partnerships and self.partnerships[-1].open:
+            return self.partnerships[-1]
+        return None
+
+
+@dataclass
+class MatchState:
+    """The whole match as derived from the log so far."""
+
+    setup: MatchSetup
+    innings: list[Innings] = field(default_factory=list)
+    active: dict[str, list[str]] = field(default_factory=dict)
+    substitutions: list[dict[str, object]] = field(default_factory=list)
+    pending_penalty: dict[str, int] = field(default_factory=dict)
+    pending_revision: tuple[int | None, int | None, str] | None = None
+    absent: dict[str, set[str]] = field(default_factory=dict)
+    finished: bool = False
+    abandoned: bool = False
+    abandon_reason: str = ""
+    override: dict[str, object] | None = None
+    version: int = 0
+
+    @classmethod
+    def initial(cls, setup: MatchSetup) -> MatchState:
+        return cls(
+            setup=setup,
+            active={t.name: list(t.players) for t in setup.teams},
+            absent={t.name: set() for t in setup.teams},
+        )
+
+    @property
+    def live(self) -> Innings | None:
+        """The innings in progress, if any."""
+        if self.innings and not self.innings[-1].closed:
+            return self.innings[-1]
+        return None
+
+    def team(self, name: str) -> Team:
+        return self.setup.team(name)
+
+    def regular(self) -> list[Innings]:
+        return [i for i in self.innings if not i.super_over]
+
+    def super_overs(self) -> list[Innings]:
+        return [i for i in self.innings if i.super_over]
+
+    def team_total(self, team: str, *, upto: int | None = None) -> int:
+        """Runs of ``team`` in regular innings (optionally only innings numbered below ``upto``)."""
+        return sum(
+            i.runs
+            for i in self.innings
+            if i.batting == team and not i.super_over and (upto is None or i.number < upto)
+        )
+
+    def target(self, inn: Innings) -> int | None:
+        """Runs the side batting ``inn`` needs to win, or None if it is not a chase."""
+        if inn.revised_target is not None:
+            return inn.revised_target
+        if inn.super_over:
+            pair = self.super_overs()
+            idx = pair.index(inn)
+            if idx % 2 == 1:
+                return pair[idx - 1].runs + 1
+            return None
+        regular = self.regular()
+        per_side = self.setup.rules.innings_per_side
+        if inn.number != per_side * 2 or len(regular) < per_side * 2:
+            return None
+        other = inn.bowling
+        return self.team_total(other) - self.team_total(inn.batting, upto=inn.number) + 1
+
+    def available(self, inn: Innings) -> list[str]:
+        """Batters who could still come in (yet to bat, or retired hurt/not out)."""
+        out: list[str] = []
+        absent = self.absent.get(inn.batting, set())
+        for p in self.active[inn.batting]:
+            card = inn.batters.get(p)
+            if p in (inn.striker, inn.non_striker) or (p in absent and not inn.super_over):
+                continue
+            if card is None or card.status in ("retired hurt", "retired not out"):
+                out.append(p)
+        return out
