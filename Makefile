@@ -1,0 +1,59 @@
+# Crease: `make run` serves the app with a live demo match; `make test` installs what is missing
+# and runs every check. Both work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/crease
+
+.PHONY: install run run-prod test test-fast lint format migrations-check bench bench-engine clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $$($(PY) scripts/requirements.py --dev)
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: install
+	bash scripts/run.sh
+
+run-prod: install
+	bash scripts/run-prod.sh
+
+# The one test command (README, .ci/run): services, lint, then the suite on SQLite and the
+# database tests again on PostgreSQL.
+test: install
+	bash scripts/services.sh
+	$(MAKE) --no-print-directory lint migrations-check
+	CREASE_REQUIRE_SERVICES=1 $(PY) -m pytest
+	CREASE_REQUIRE_SERVICES=1 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest -m db
+
+test-fast: install
+	$(PY) -m pytest -m "not browser and not slow"
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy cricket realtime
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	bash scripts/services.sh
+	$(PY) -m bench.fanout
+
+bench-engine: install
+	$(PY) -m bench.engine_replay
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

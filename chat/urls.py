@@ -1,0 +1,3 @@
+"""HTTP routes of the chat app."""
+
+urlpatterns: list = []

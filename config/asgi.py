@@ -1,0 +1,31 @@
+"""The one ASGI application: HTTP to Django, WebSockets through origin checks and auth to consumers.
+
+Served by uvicorn (`make run`), daphne (`daphne config.asgi:application`) and `manage.py runserver`.
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Django must be set up (apps loaded) before any consumer, model or auth import below.
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from config.routing import websocket_urlpatterns  # noqa: E402
+from realtime.lifespan import LifespanRouter  # noqa: E402
+
+application = LifespanRouter(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
+)

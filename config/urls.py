@@ -1,0 +1,14 @@
+"""HTTP routes."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("scores.urls")),
+    path("", include("chat.urls")),
+]

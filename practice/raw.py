@@ -1,0 +1,74 @@
+"""The guide's dependency-free ASGI WebSocket app: `ping` gets `pong!`.
+
+No Channels, no Django: a plain ASGI callable. It is mounted at the WebSocket root of Crease's
+app (ws://localhost:8000/) and also runs on its own:
+
+    uvicorn practice.raw:websocket_application --port 8001
+
+Fixed against the guide's loop: a binary frame or any other text gets a readable reply instead
+of a KeyError that drops the connection; `lifespan` and plain HTTP are answered cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+HELP = "send the text 'ping'"
+
+
+async def websocket_application(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer `ping` with `pong!` until the client goes away."""
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send)
+        return
+    if scope["type"] == "http":
+        await _upgrade_required(send)
+        return
+    if scope["type"] != "websocket":
+        return
+    while True:
+        event = await receive()
+        if event["type"] == "websocket.connect":
+            await send({"type": "websocket.accept"})
+        elif event["type"] == "websocket.disconnect":
+            break
+        elif event["type"] == "websocket.receive":
+            text = event.get("text")
+            if text == "ping":
+                reply = "pong!"
+            elif text is None:
+                reply = f"error: binary frames are not understood; {HELP}"
+            else:
+                reply = f"error: unknown message; {HELP}"
+            await send({"type": "websocket.send", "text": reply})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _upgrade_required(send: Send) -> None:
+    body = b"This endpoint speaks WebSocket only: connect with ws://\n"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 426,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"upgrade", b"websocket"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

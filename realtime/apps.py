@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RealtimeConfig(AppConfig):  # type: ignore[misc]
+    name = "realtime"
+    verbose_name = "Realtime plumbing"

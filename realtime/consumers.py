@@ -1,0 +1,147 @@
+"""The base of every Crease consumer: bounded JSON input, uniform errors, hub-backed groups."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
+from django.conf import settings
+
+from realtime import closecodes
+from realtime.frames import encode, error_frame
+from realtime.hub import get_hub
+from realtime.outbox import Outbox
+
+logger = logging.getLogger(__name__)
+
+
+class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """A JSON WebSocket consumer whose groups are served by the process hub.
+
+    Differences from Channels' AsyncJsonWebsocketConsumer, and why:
+    - no layer channel per connection: `join(group)` registers with the process hub, which holds
+      one subscription per group (see realtime.hub); `self.channel_layer.group_send` works as usual;
+    - no `aclose_old_connections()` thread hop per event: handlers reach the database only through
+      `database_sync_to_async`, which closes stale connections itself;
+    - text frames over the size limit, binary frames, invalid JSON and non-objects get an error
+      frame (or close 1009) instead of an exception that drops the connection.
+    """
+
+    presence_name: str | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = None
+        self.base_send = send
+        self.outbox = Outbox(send, limit=settings.CREASE_FAN_OUTBOX_FRAMES)
+        self.joined: set[str] = set()
+        user = scope.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            self.presence_name = user.get_username()
+        try:
+            await await_many_dispatch([receive], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            await self.leave_all()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, message["type"].replace(".", "_"), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    # Groups
+
+    async def join(self, group: str) -> None:
+        """Receive the group's broadcasts from now on (returns once subscribed)."""
+        self.joined.add(group)
+        await get_hub().join(group, self)
+
+    async def leave(self, group: str) -> None:
+        self.joined.discard(group)
+        await get_hub().leave(group, self)
+
+    async def leave_all(self) -> None:
+        for group in list(self.joined):
+            await self.leave(group)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.outbox.closed = True
+        await self.leave_all()
+        await self.disconnect(message.get("code"))
+        raise StopConsumer()
+
+    # Input
+
+    @property
+    def max_message_bytes(self) -> int:
+        return int(settings.CREASE_MAX_MESSAGE_BYTES)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if text_data is None:
+            await self.send_error("binary_not_accepted", "send JSON text frames, not binary")
+            return
+        if len(text_data) > self.max_message_bytes or (
+            len(text_data) * 4 > self.max_message_bytes
+            and len(text_data.encode()) > self.max_message_bytes
+        ):
+            await self.send_error(
+                "message_too_big", f"frames are limited to {self.max_message_bytes} bytes"
+            )
+            await self.close(code=closecodes.MESSAGE_TOO_BIG)
+            return
+        await self.receive_text(text_data)
+
+    async def receive_text(self, text_data: str) -> None:
+        """Decode one JSON object with a string `type` and hand it to receive_json."""
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):
+            await self.send_error("invalid_json", "the frame is not valid JSON")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error("invalid_message", "send a JSON object with a string 'type'")
+            return
+        try:
+            await self.receive_json(content)
+        except Exception:
+            logger.exception("handler failed on a %r message", content.get("type"))
+            await self.send_error("internal_error", "the server could not handle that message")
+
+    # Output: every text frame goes through the outbox, so replies and broadcasts stay in order.
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        if text_data is not None:
+            self.outbox.send_direct(text_data)
+        elif bytes_data is not None:
+            await self.base_send({"type": "websocket.send", "bytes": bytes_data})
+        if close:
+            await self.close(close)
+
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        return encode(content)
+
+    async def send_error(self, code: str, reason: str, **extra: Any) -> None:
+        """Send the uniform error frame; the connection stays open."""
+        await self.send_json(error_frame(code, reason, **extra))
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        message: dict[str, Any] = {"type": "websocket.close"}
+        if code is not None and code is not True:
+            message["code"] = code
+        if reason:
+            message["reason"] = reason
+        self.outbox.closed = True
+        await self.base_send(message)

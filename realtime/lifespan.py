@@ -1,0 +1,30 @@
+"""ASGI lifespan for the whole app: startup is instant; shutdown drains the process hub."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from realtime.drain import drain_connections
+
+ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+
+
+class LifespanRouter:
+    """Answer `lifespan` scopes here and pass every other scope to the wrapped app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await drain_connections()
+                await send({"type": "lifespan.shutdown.complete"})
+                return

@@ -1,0 +1,3 @@
+"""WebSocket routes of the scores app."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""HTTP routes of the scores app."""
+
+urlpatterns: list = []

@@ -1,0 +1,12 @@
+"""Print the dependencies declared in pyproject.toml, one per argument, for `pip install`."""
+
+import shlex
+import sys
+import tomllib
+from pathlib import Path
+
+project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]
+wanted = list(project["dependencies"])
+if "--dev" in sys.argv:
+    wanted += project["optional-dependencies"]["dev"]
+print(" ".join(shlex.quote(item) for item in wanted))
