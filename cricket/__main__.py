@@ -1,0 +1,7 @@
+"""``python -m cricket`` entry point."""
+
+import sys
+
+from cricket.cli import main
+
+sys.exit(main())

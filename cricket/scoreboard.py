@@ -1,0 +1,259 @@
+"""JSON-safe views of a match for the fan page, the scorer console and match lists.
+
+Per-innings card dicts are cached by innings version, so a snapshot after each ball only
+rebuilds the innings in progress. Treat returned dicts as read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cricket.apply import bowler_problem
+from cricket.match import Match
+from cricket.result import next_innings, outcome
+from cricket.state import Innings, MatchState, overs_text
+
+
+def _rate(runs: int, balls: int, bpo: int) -> float | None:
+    return round(runs * bpo / balls, 2) if balls else None
+
+
+def _innings_dict(state: MatchState, inn: Innings) -> dict[str, Any]:
+    bpo = state.setup.rules.balls_per_over
+    batting = []
+    for c in inn.batters.values():
+        batting.append(
+            {
+                "name": c.name,
+                "runs": c.runs,
+                "balls": c.balls,
+                "fours": c.fours,
+                "sixes": c.sixes,
+                "strike_rate": round(100 * c.runs / c.balls, 2) if c.balls else None,
+                "status": c.status,
+                "dismissal": c.dismissal
+                or ("not out" if c.status in ("batting", "not out") else c.status),
+                "on_strike": c.name == inn.striker,
+            }
+        )
+    bowling = []
+    for b in inn.bowlers.values():
+        if (
+            not b.balls
+            and not b.runs
+            and not b.wides
+            and not b.noballs
+            and b.name == inn.bowler
+            and not inn.over_deliveries
+        ):
+            continue  # named for the next over but yet to bowl
+        bowling.append(
+            {
+                "name": b.name,
+                "overs": overs_text(b.balls // bpo, b.balls % bpo),
+                "balls": b.balls,
+                "maidens": b.maidens,
+                "runs": b.runs,
+                "wickets": b.wickets,
+                "economy": _rate(b.runs, b.balls, bpo),
+                "wides": b.wides,
+                "noballs": b.noballs,
+            }
+        )
+    return {
+        "number": inn.number,
+        "batting_team": inn.batting,
+        "bowling_team": inn.bowling,
+        "runs": inn.runs,
+        "wickets": inn.wickets,
+        "overs": inn.overs_display,
+        "legal_balls": inn.legal_balls,
+        "overs_limit": inn.overs_limit,
+        "extras": dict(inn.extras, total=sum(inn.extras.values())),
+        "batting": batting,
+        "yet_to_bat": [p for p in state.active[inn.batting] if p not in inn.batters],
+        "bowling": bowling,
+        "fall_of_wickets": [dict(f) for f in inn.fow],
+        "partnerships": [
+            {
+                "wicket": p.wicket,
+                "batters": list(p.batters),
+                "runs": p.runs,
+                "balls": p.balls,
+                "contributions": dict(p.contributions),
+                "unbroken": p.open,
+            }
+            for p in inn.partnerships
+        ],
+        "declared": inn.declared,
+        "forfeited": inn.forfeited,
+        "super_over": inn.super_over,
+        "follow_on": inn.follow_on,
+        "closed": inn.closed,
+        "close_reason": inn.close_reason or None,
+        "target": state.target(inn),
+        "revised": inn.revised_target is not None,
+        "score": score_text(inn),
+    }
+
+
+def score_text(inn: Innings) -> str:
+    """E.g. "England 435/8d (87.1)"; super overs get a trailing " [super over]"."""
+    text = (
+        f"{inn.batting} {inn.runs}/{inn.wickets}{'d' if inn.declared else ''} ({inn.overs_display})"
+    )
+    return text + (" [super over]" if inn.super_over else "")
+
+
+def awaiting(state: MatchState) -> str:
+    """What the scorer must enter next."""
+    if state.finished or state.override is not None:
+        return "match_over"
+    inn = state.live
+    if inn is None:
+        return "innings_start"
+    if inn.vacancy:
+        return "new_batter"
+    if inn.bowler is None:
+        return "new_bowler"
+    return "delivery"
+
+
+def _equation(state: MatchState, inn: Innings) -> tuple[str | None, float | None]:
+    target = state.target(inn)
+    if target is None or inn.closed:
+        return None, None
+    need = target - inn.runs
+    bpo = state.setup.rules.balls_per_over
+    if inn.overs_limit is None:
+        return f"{inn.batting} need {need} run{'s' * (need != 1)} to win", None
+    left = inn.overs_limit * bpo - inn.overs * bpo - inn.balls
+    rrr = round(need * bpo / left, 2) if left > 0 else None
+    return (
+        f"{inn.batting} need {need} run{'s' * (need != 1)} from {left} ball{'s' * (left != 1)}",
+        rrr,
+    )
+
+
+def _lead(state: MatchState, inn: Innings) -> str | None:
+    if state.setup.rules.innings_per_side < 2 or inn.super_over:
+        return None
+    mine = state.team_total(inn.batting)
+    theirs = state.team_total(inn.bowling)
+    if not [i for i in state.regular() if i.batting == inn.bowling]:
+        return None
+    if mine == theirs:
+        return "scores level"
+    if mine > theirs:
+        return f"{inn.batting} lead by {mine - theirs} run{'s' * (mine - theirs != 1)}"
+    return f"{inn.batting} trail by {theirs - mine} run{'s' * (theirs - mine != 1)}"
+
+
+def _cache(match: Match) -> dict[int, tuple[int, dict[str, Any]]]:
+    cache: dict[int, tuple[int, dict[str, Any]]] | None = getattr(match, "_snapshot_cache", None)
+    if cache is None or getattr(match, "_snapshot_state", None) is not match.state:
+        cache = {}
+        match._snapshot_cache = cache  # type: ignore[attr-defined]
+        match._snapshot_state = match.state  # type: ignore[attr-defined]
+    return cache
+
+
+def snapshot(match: Match) -> dict[str, Any]:
+    """Everything the fan page and scorer console show, as a JSON-safe dict."""
+    state = match.state
+    cache = _cache(match)
+    innings = []
+    for inn in state.innings:
+        key = (
+            (inn.version << 20) + state.version
+            if state.setup.rules.innings_per_side == 2
+            else inn.version
+        )
+        hit = cache.get(inn.number)
+        if hit is None or hit[0] != key:
+            hit = (key, _innings_dict(state, inn))
+            cache[inn.number] = hit
+        innings.append(hit[1])
+    res = outcome(state)
+    inn = state.innings[-1] if state.innings else None
+    live = state.live
+    bpo = state.setup.rules.balls_per_over
+    current: dict[str, Any] = {
+        "innings": inn.number if inn else None,
+        "striker": live.striker if live else None,
+        "non_striker": live.non_striker if live else None,
+        "bowler": live.bowler if live else None,
+        "this_over": list(live.this_over) if live else [],
+        "last_over": list(live.last_over) if live else [],
+        "partnership": None,
+        "run_rate": _rate(inn.runs, inn.legal_balls, bpo) if inn else None,
+        "required_rate": None,
+        "target": state.target(inn) if inn else None,
+        "equation": None,
+        "lead": _lead(state, inn) if inn else None,
+        "free_hit": bool(live and live.free_hit),
+    }
+    if live is not None:
+        p = live.partnership()
+        if p is not None:
+            current["partnership"] = {"runs": p.runs, "balls": p.balls, "batters": list(p.batters)}
+        current["equation"], current["required_rate"] = _equation(state, live)
+    wait = awaiting(state)
+    eligible: list[dict[str, Any]] = []
+    if live is not None:
+        for player in state.active[live.bowling]:
+            why = bowler_problem(state, live, player, mid_over=live.over_deliveries > 0)
+            eligible.append({"name": player, "eligible": not why, "reason": why or None})
+    options = [
+        {"batting": o.batting, "super_over": o.super_over, "follow_on": o.follow_on}
+        for o in next_innings(state)
+    ]
+    follow_on_available = any(o["follow_on"] for o in options)
+    if res is not None:
+        status = res.text
+    elif wait == "innings_start":
+        status = "innings break" if state.innings else "match not started"
+    else:
+        status = (
+            current["equation"]
+            or current["lead"]
+            or (f"{inn.batting} {inn.runs}/{inn.wickets}" if inn else "")
+        )
+    return {
+        "teams": [t.name for t in state.setup.teams],
+        "innings": innings,
+        "current": current,
+        "awaiting": wait,
+        "bowlers": eligible,
+        "batters_available": state.available(live) if live is not None and live.vacancy else [],
+        "next_innings": options,
+        "follow_on_available": follow_on_available,
+        "status": status,
+        "result": res.text if res else None,
+        "winner": res.winner if res else None,
+        "seq": match.seq,
+    }
+
+
+def summary(match: Match) -> str:
+    """One line for a match list, e.g. "Eng 241/10 (50) · NZ 241/8 (50) · match tied"."""
+    state = match.state
+    parts = []
+    for inn in state.innings:
+        short = state.setup.team(inn.batting).short
+        text = (
+            f"{short} {inn.runs}/{inn.wickets}{'d' if inn.declared else ''} ({inn.overs_display})"
+        )
+        parts.append(text + (" [SO]" if inn.super_over else ""))
+    res = outcome(state)
+    if res is not None:
+        parts.append(res.text)
+    elif not parts:
+        parts.append("not started")
+    else:
+        live = state.live
+        if live is not None:
+            eq, _ = _equation(state, live)
+            if eq:
+                parts.append(eq)
+    return " · ".join(parts)
