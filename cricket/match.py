@@ -12,7 +12,7 @@ from cricket.setup import MatchSetup
 from cricket.state import MatchState
 
 # A checkpoint every so many events bounds the replay needed by undo and edits.
-CHECKPOINT_EVERY = 64
+CHECKPOINT_EVERY = 200
 
 
 class Match:

@@ -149,8 +149,8 @@ def _lead(state: MatchState, inn: Innings) -> str | None:
     return f"{inn.batting} trail by {theirs - mine} run{'s' * (theirs - mine != 1)}"
 
 
-def _cache(match: Match) -> dict[int, tuple[int, dict[str, Any]]]:
-    cache: dict[int, tuple[int, dict[str, Any]]] | None = getattr(match, "_snapshot_cache", None)
+def _cache(match: Match) -> dict[int, tuple[tuple[int, int | None], dict[str, Any]]]:
+    cache: dict[int, tuple[tuple[int, int | None], dict[str, Any]]] | None = getattr(match, "_snapshot_cache", None)
     if cache is None or getattr(match, "_snapshot_state", None) is not match.state:
         cache = {}
         match._snapshot_cache = cache  # type: ignore[attr-defined]

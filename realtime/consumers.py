@@ -33,6 +33,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """
 
     presence_name: str | None = None
+    presence_counted = True
+    """False for connections that follow groups without being part of the audience."""
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.scope = scope

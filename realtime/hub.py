@@ -48,6 +48,7 @@ class Member(Protocol):
 
     outbox: Outbox
     presence_name: str | None
+    presence_counted: bool
 
 
 class _Group:
@@ -117,6 +118,8 @@ class Hub:
             state.empty_since = time.monotonic()
 
     def _count(self, state: _Group, member: Member, delta: int) -> None:
+        if not member.presence_counted:
+            return  # e.g. a match-list page following many matches is nobody's fan
         if member.presence_name:
             state.local_users[member.presence_name] += delta
             if state.local_users[member.presence_name] <= 0:
@@ -243,6 +246,7 @@ class Hub:
         names = sorted(users)
         return {
             "type": "presence",
+            "group": state.name,
             "count": sum(users.values()) + anonymous,
             "users": names[:PRESENCE_NAMES_SHOWN],
             "anonymous": anonymous,
