@@ -6,6 +6,7 @@ from typing import Any
 
 from cricket import Match, MatchSetup
 from cricket.events import Delivery, NewBatter, NewBowler, StartInnings, Wicket
+from cricket.apply import bowler_problem
 from cricket.scoreboard import snapshot
 
 HOME = [f"H{i}" for i in range(1, 12)]
@@ -40,13 +41,12 @@ def out(kind: str = "bowled", **kw: Any) -> Delivery:
 
 def play_innings(m: Match, bowlers: list[str], per_ball: int = 1, balls: int | None = None) -> None:
     """Keep bowling ``per_ball``-run balls, rotating bowlers, until the innings closes."""
-    i = 0
     n = 0
     while m.state.live is not None and (balls is None or n < balls):
         live = m.state.live
         if live.bowler is None:
-            m.apply(NewBowler(bowlers[i % len(bowlers)]))
-            i += 1
+            ok = [b for b in bowlers if not bowler_problem(m.state, live, b)]
+            m.apply(NewBowler(ok[0]))
         m.apply(Delivery(runs=per_ball))
         n += 1
 
