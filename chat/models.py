@@ -1,0 +1,74 @@
+"""Chat rooms (one per match plus the lobby), their messages and moderators' mutes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Room(models.Model):
+    """A chat room, addressed by its slug: `lobby`, or `match-<id>` for a match's room."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+
+class Message(models.Model):
+    """One posted message. Deletion by a moderator is soft: the row stays for the record."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # History pages: newest visible messages of a room before an id.
+            models.Index(fields=["room", "id"], name="chat_msg_room_id"),
+            # Rate limit: one author's recent messages.
+            models.Index(fields=["author", "created_at"], name="chat_msg_author_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}@{self.room_id}: {self.body[:40]}"
+
+
+class Mute(models.Model):
+    """A user may not post anywhere until `until` (site-wide, set by a staff moderator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_mutes"
+    )
+    until = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "until"], name="chat_mute_user_until")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted until {self.until:%Y-%m-%d %H:%M}"
