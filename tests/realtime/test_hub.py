@@ -1,0 +1,96 @@
+"""The process hub: one subscription per group, encode once, presence."""
+
+import asyncio
+
+import pytest
+
+from realtime.broadcast import broadcast
+from realtime.hub import Hub
+from realtime.layers import InMemoryChannelLayer
+from realtime.outbox import Outbox
+
+
+class Member:
+    renders = 0
+
+    def __init__(self, name=None):
+        self.sent = []
+        self.outbox = Outbox(self._send, limit=100)
+        self.presence_name = name
+        self.presence_counted = True
+
+    async def _send(self, message):
+        self.sent.append(message.get("text"))
+
+    @broadcast
+    def note_posted(event):
+        Member.renders += 1
+        return {"type": "note", "text": event["text"]}
+
+
+@pytest.fixture
+async def hub():
+    layer = InMemoryChannelLayer()
+    hub = Hub(layer)
+    yield hub
+    await hub.close()
+
+
+async def until(predicate, timeout=3.0):
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+async def test_one_group_message_is_rendered_once_for_all_local_members(hub):
+    members = [Member() for _ in range(50)]
+    for member in members:
+        await hub.join("g", member)
+    Member.renders = 0
+    await hub.layer.group_send("g", {"type": "note.posted", "text": "hi"})
+    await until(lambda: all('{"type":"note","text":"hi"}' in m.sent for m in members))
+    assert Member.renders == 1
+
+
+async def test_the_process_holds_one_layer_membership_per_group(hub):
+    for _ in range(10):
+        await hub.join("g", Member())
+    assert len(hub.layer._groups["g"]) == 1
+
+
+async def test_presence_counts_names_and_anonymous_members(hub):
+    watcher = Member()
+    await hub.join("g", watcher)
+    await hub.join("g", Member("alice"))
+    await hub.join("g", Member("alice"))
+    await hub.join("g", Member("bob"))
+    await until(lambda: (hub.presence("g") or {}).get("count") == 4)
+    assert hub.presence("g") == {
+        "type": "presence",
+        "group": "g",
+        "count": 4,
+        "users": ["alice", "bob"],
+        "anonymous": 1,
+    }
+    assert any('"count":4' in (frame or "") for frame in watcher.sent)
+
+
+async def test_members_who_leave_stop_receiving_and_leave_presence(hub):
+    stays, leaves = Member("stays"), Member("leaves")
+    await hub.join("g", stays)
+    await hub.join("g", leaves)
+    await hub.leave("g", leaves)
+    await hub.layer.group_send("g", {"type": "note.posted", "text": "after"})
+    await until(lambda: any("after" in (f or "") for f in stays.sent))
+    assert not any("after" in (f or "") for f in leaves.sent)
+    await until(lambda: (hub.presence("g") or {}).get("users") == ["stays"])
+
+
+async def test_uncounted_members_receive_but_are_not_audience(hub):
+    follower = Member()
+    follower.presence_counted = False
+    await hub.join("g", follower)
+    await hub.join("g", Member("fan"))
+    await until(lambda: (hub.presence("g") or {}).get("count") == 1)
+    await hub.layer.group_send("g", {"type": "note.posted", "text": "x"})
+    await until(lambda: any('"text":"x"' in (f or "") for f in follower.sent))
