@@ -1,0 +1,98 @@
+"""Pages of the scores app: the match list, the fan match page and the scorer console.
+
+Views are thin: a selector gives the data, the template renders it as text (autoescaped), and the
+page's ES module keeps it live over the match's WebSocket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+LIVE_STATUSES = ("live", "innings_break")
+
+
+def _selectors() -> Any:
+    # Imported when first needed: scores.selectors is being written alongside these pages.
+    from scores import selectors
+
+    return selectors
+
+
+def _match_or_404(match_id: int) -> Any:
+    try:
+        return _selectors().match_get(match_id=match_id)
+    except ObjectDoesNotExist:
+        raise Http404("no such match") from None
+
+
+def _chat_available() -> bool:
+    """The chat panel ships with the chat app; the match page works without it."""
+    try:
+        get_template("chat/_panel.html")
+    except TemplateDoesNotExist:
+        return False
+    return finders.find("chat/chat.js") is not None
+
+
+def board(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What the scoreboard's headline shows, picked out of the engine's snapshot: the innings in
+    progress (or the last one), the two batters at the crease and the bowler's figures."""
+    scoreboard = snapshot["scoreboard"]
+    current = scoreboard["current"]
+    innings = scoreboard["innings"]
+    now = innings[current["innings"] - 1] if current.get("innings") else None
+    batters: list[dict[str, Any]] = []
+    bowler = None
+    if now is not None and not now["closed"]:
+        rows = {row["name"]: row for row in now["batting"]}
+        for name in (current["striker"], current["non_striker"]):
+            if name:
+                batters.append(rows.get(name) or {"name": name, "runs": 0, "balls": 0})
+        if current["bowler"]:
+            bowler = next((b for b in now["bowling"] if b["name"] == current["bowler"]), None)
+            bowler = bowler or {"name": current["bowler"], "overs": "0", "maidens": 0, "runs": 0,
+                                "wickets": 0, "economy": None}  # fmt: skip
+    return {"innings": now, "batters": batters, "bowler": bowler, "cards": list(reversed(innings))}
+
+
+def match_list(request: HttpRequest) -> HttpResponse:
+    """Every match, live ones first; the page keeps summaries and watcher counts live."""
+    matches = _selectors().match_list()
+    matches = sorted(matches, key=lambda m: m["status"] not in LIVE_STATUSES)
+    return render(request, "scores/match_list.html", {"matches": matches})
+
+
+def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The fan page: the full scoreboard rendered on the server, then kept live by the socket."""
+    match = _match_or_404(match_id)
+    snapshot = _selectors().match_snapshot(match_id=match.pk)
+    context = {
+        "match": match,
+        "snapshot": snapshot,
+        "board": board(snapshot),
+        "chat_room": f"match-{match.pk}",
+        "chat_available": _chat_available(),
+    }
+    return render(request, "scores/match_detail.html", context)
+
+
+@login_required
+def match_score(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The scorer console: only for users with scorer rights on this match (403 otherwise)."""
+    match = _match_or_404(match_id)
+    if not _selectors().scorer_can_score(user=request.user, match=match):
+        return render(request, "scores/forbidden.html", {"match": match}, status=403)
+    snapshot = _selectors().match_snapshot(match_id=match.pk)
+    return render(
+        request,
+        "scores/match_score.html",
+        {"match": match, "snapshot": snapshot, "board": board(snapshot)},
+    )
