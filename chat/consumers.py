@@ -1,68 +1,126 @@
-"""The guide's group chat done right: join on connect, group_send on receive, leave after."""
+"""The guide's group chat grown up: rooms from the database, history, limits and moderation.
+
+The shape is the guide's: the consumer stores a message, then `group_send`s
+`{"type": "chat.message", ...}` to the room's group, and every member's `chat_message` handler
+turns it into the frame clients receive. The rules live in chat.services and chat.selectors.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
+
+from chat import selectors, services
+from chat.models import Room
+from chat.services import ChatRefused
 from realtime import closecodes
 from realtime.broadcast import broadcast
 from realtime.consumers import GroupConsumer
 from realtime.groups import InvalidGroupName, chat_group
 
-MAX_MESSAGE_CHARS = 500
+MAX_MESSAGE_CHARS = services.MAX_MESSAGE_CHARS
+
+room_get = database_sync_to_async(selectors.room_get)
+history_page = database_sync_to_async(selectors.history_page)
+
+
+@database_sync_to_async
+def _post(room: Room, author: Any, body: object) -> dict[str, Any]:
+    return selectors.message_payload(services.message_post(room=room, author=author, body=body))
+
+
+@database_sync_to_async
+def _delete(room: Room, message_id: object, moderator: Any) -> int:
+    return services.message_delete(room=room, message_id=message_id, moderator=moderator).pk
+
+
+@database_sync_to_async
+def _mute(username: object, minutes: object, moderator: Any) -> str | None:
+    mute = services.user_mute(username=username, minutes=minutes, moderator=moderator)
+    return selectors.iso(mute.until) if mute else None
 
 
 class ChatConsumer(GroupConsumer):
-    """One chat room at ws/chat/<room>/; anyone may read, logged-in users may post."""
+    """One chat room at ws/chat/<room>/; anyone may read, logged-in users post, staff moderate."""
 
     async def connect(self) -> None:
-        room = self.scope["url_route"]["kwargs"]["room"]
+        slug = self.scope["url_route"]["kwargs"]["room"]
+        # Accept, explain, then close: browsers cannot read a reason from a refused handshake.
         try:
-            self.group = chat_group(room)
+            self.group = chat_group(slug)
         except InvalidGroupName as exc:
-            # Accept, explain, then close: browsers cannot read a reason from a refused handshake.
             await self.accept()
             await self.send_error("invalid_room", f"invalid room name: {exc}")
             await self.close(code=closecodes.NOT_FOUND)
             return
+        room = await room_get(slug=slug)
+        if room is None:
+            await self.accept()
+            await self.send_error("not_found", f"no chat room {slug!r}")
+            await self.close(code=closecodes.NOT_FOUND)
+            return
         self.room = room
         await self.accept()
-        # The guide's snippet never joins the group, so nobody receives anything: join first.
-        await self.join(self.group)
+        # Join first, then read the history: a message stored meanwhile is held back and sent
+        # after the history (clients drop an id they already show), so nothing is missed.
+        self.outbox.hold()
+        try:
+            await self.join(self.group)
+            await self.send_history(before=None)
+        finally:
+            self.outbox.release(None)
+
+    async def send_history(self, *, before: int | None) -> None:
+        messages, has_more = await history_page(room=self.room, before=before)
+        await self.send_json(
+            {"type": "chat.history", "before": before, "messages": messages, "has_more": has_more}
+        )
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
-        if content.get("type") != "chat.message":
-            await self.send_error("unknown_type", 'send {"type": "chat.message", "message": ...}')
-            return
+        kind = content["type"]
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.send_error("login_required", "log in to post; anonymous fans may only read")
-            return
-        message = content.get("message")
-        if not isinstance(message, str) or not message.strip():
-            await self.send_error("empty_message", "a message needs some text")
-            return
-        if len(message) > MAX_MESSAGE_CHARS:
-            await self.send_error(
-                "message_too_long", f"messages are limited to {MAX_MESSAGE_CHARS} characters"
-            )
-            return
-        await self.channel_layer.group_send(
-            self.group,
-            {
-                "type": "chat.message",
-                "room_id": self.room,
-                "username": user.get_username(),
-                "message": message,
-            },
-        )
+        try:
+            if kind == "chat.message":
+                payload = await _post(self.room, user, content.get("message"))
+                # Stored and committed: now tell the room, with the stored id and time.
+                await self.channel_layer.group_send(self.group, {"type": "chat.message", **payload})
+            elif kind == "chat.history":
+                before = content.get("before")
+                if isinstance(before, bool) or not isinstance(before, int):
+                    raise ChatRefused("invalid_message", "'before' must be a message id")
+                await self.send_history(before=before)
+            elif kind == "chat.delete":
+                message_id = await _delete(self.room, content.get("id"), user)
+                await self.channel_layer.group_send(
+                    self.group, {"type": "chat.deleted", "id": message_id, "room": self.room.slug}
+                )
+            elif kind == "chat.mute":
+                until = await _mute(content.get("username"), content.get("minutes"), user)
+                await self.send_json(
+                    {"type": "chat.muted", "username": content["username"], "until": until}
+                )
+            else:
+                await self.send_error(
+                    "unknown_type",
+                    "send chat.message, chat.history, or (staff) chat.delete or chat.mute",
+                )
+        except ChatRefused as refused:
+            await self.send_error(refused.code, refused.reason, **refused.extra)
 
     @broadcast
     def chat_message(event: dict[str, Any]) -> dict[str, Any]:
         """Called when someone has messaged the room: what every member's client receives."""
         return {
             "type": "chat.message",
-            "room": event["room_id"],
+            "id": event["id"],
+            "room": event["room"],
             "username": event["username"],
             "message": event["message"],
+            "ts": event["ts"],
         }
+
+    @broadcast
+    def chat_deleted(event: dict[str, Any]) -> dict[str, Any]:
+        """A moderator deleted a message: every client removes it."""
+        return {"type": "chat.deleted", "id": event["id"], "room": event["room"]}

@@ -1,11 +1,134 @@
-"""Writes of the chat app: rooms, posting (with its limits), deletion and mutes."""
+"""Writes of the chat app: rooms, posting (with its limits), deletion and mutes.
+
+Every refusal raises ChatRefused with a code and a reason, and stores nothing. The limits are
+checked inside the transaction that stores the message, against the database, so they hold
+across server processes.
+"""
 
 from __future__ import annotations
 
-from chat.models import Room
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from chat.models import Message, Mute, Room
+from chat.selectors import iso, mute_until
+
+MAX_MESSAGE_CHARS = 500
+MAX_MUTE_MINUTES = 7 * 24 * 60
+DEFAULT_RATE_LIMIT = (5, 10)
+
+
+class ChatRefused(ValueError):
+    """A chat action was refused; `code` and `reason` go into the client's error frame."""
+
+    def __init__(self, code: str, reason: str, **extra: Any) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.extra = extra
+
+
+def rate_limit() -> tuple[int, int]:
+    """(messages, seconds): at most this many messages per user in any window of that length."""
+    count, seconds = getattr(settings, "CHAT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return int(count), int(seconds)
 
 
 def room_ensure(*, slug: str, title: str) -> Room:
     """Return the room with this slug, creating it with `title` if it does not exist yet."""
     room, _ = Room.objects.get_or_create(slug=slug, defaults={"title": title})
     return room
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise ChatRefused("empty_message", "a message needs some text")
+    text = body.strip()
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ChatRefused(
+            "message_too_long", f"messages are limited to {MAX_MESSAGE_CHARS} characters"
+        )
+    return text
+
+
+def message_post(*, room: Room, author: AbstractBaseUser, body: object) -> Message:
+    """Store a message after checking its text, the author's mute and the rate limit."""
+    if not author.is_authenticated:
+        raise ChatRefused("login_required", "log in to post; anonymous fans may only read")
+    text = _clean_body(body)
+    limit, seconds = rate_limit()
+    with transaction.atomic():
+        # Serialise one author's posts (PostgreSQL row lock; SQLite transactions are IMMEDIATE),
+        # so two processes cannot both pass the count below.
+        get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
+        now = timezone.now()
+        until = mute_until(user=author, now=now)
+        if until is not None:
+            raise ChatRefused(
+                "muted", f"a moderator muted you until {iso(until)}", until=iso(until)
+            )
+        recent = Message.objects.filter(
+            author=author, created_at__gt=now - timedelta(seconds=seconds)
+        ).count()
+        if recent >= limit:
+            raise ChatRefused(
+                "rate_limited",
+                f"at most {limit} messages every {seconds} seconds; wait a moment",
+                retry_after=seconds,
+            )
+        return Message.objects.create(room=room, author=author, body=text, created_at=now)
+
+
+def _require_staff(user: AbstractBaseUser) -> None:
+    if not (user.is_authenticated and getattr(user, "is_staff", False)):
+        raise ChatRefused("not_staff", "only staff moderators may do that")
+
+
+def message_delete(*, room: Room, message_id: object, moderator: AbstractBaseUser) -> Message:
+    """Hide a message of this room from everyone (soft delete); staff only."""
+    _require_staff(moderator)
+    if isinstance(message_id, bool) or not isinstance(message_id, int):
+        raise ChatRefused("invalid_message", "'id' must be a message id (an integer)")
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(room=room, pk=message_id).first()
+        if message is None:
+            raise ChatRefused("not_found", f"no message {message_id} in this room")
+        if message.deleted_at is None:
+            message.deleted_at = timezone.now()
+            message.deleted_by = moderator  # type: ignore[assignment]
+            message.save(update_fields=["deleted_at", "deleted_by"])
+    return message
+
+
+def user_mute(*, username: object, minutes: object, moderator: AbstractBaseUser) -> Mute | None:
+    """Stop a user posting for `minutes` (0 lifts any mute); staff only. Returns the mute."""
+    _require_staff(moderator)
+    if not isinstance(username, str) or not username:
+        raise ChatRefused("invalid_message", "'username' must be a user's name")
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 0 <= minutes <= MAX_MUTE_MINUTES
+    ):
+        raise ChatRefused(
+            "invalid_message", f"'minutes' must be a whole number from 0 to {MAX_MUTE_MINUTES}"
+        )
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ChatRefused("not_found", f"no user named {username!r}")
+    if user.pk == moderator.pk:
+        raise ChatRefused("invalid_message", "you cannot mute yourself")
+    now = timezone.now()
+    with transaction.atomic():
+        Mute.objects.filter(user=user, until__gt=now).update(until=now)
+        if minutes == 0:
+            return None
+        return Mute.objects.create(
+            user=user, until=now + timedelta(minutes=minutes), created_by=moderator
+        )
