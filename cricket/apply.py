@@ -81,7 +81,8 @@ def _start_innings(state: MatchState, e: ev.StartInnings) -> None:
         if e.follow_on:
             raise IllegalEvent("the follow-on cannot be enforced now")
         wanted = ", ".join(o.batting + (" (super over)" if o.super_over else "") for o in options)
-        raise IllegalEvent(f"{e.batting} cannot bat now; the next innings is {wanted or 'none'}")
+        who = f"{e.batting} cannot bat now" if e.batting else "that innings is not due"
+        raise IllegalEvent(f"{who}; the next innings is {wanted or 'none'}")
     choice = chosen[0]
     rules = state.setup.rules
     batting = choice.batting

@@ -20,7 +20,7 @@ def event_to_dict(event: ev.Event) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": ev.kind_of(event)}
     for f in dataclasses.fields(event):  # type: ignore[arg-type]
         value = getattr(event, f.name)
-        if f.name == "wickets":
+        if f.name == "wickets" and isinstance(event, ev.Delivery):
             value = [
                 {
                     "kind": w.kind,

@@ -150,7 +150,9 @@ def _lead(state: MatchState, inn: Innings) -> str | None:
 
 
 def _cache(match: Match) -> dict[int, tuple[tuple[int, int | None], dict[str, Any]]]:
-    cache: dict[int, tuple[tuple[int, int | None], dict[str, Any]]] | None = getattr(match, "_snapshot_cache", None)
+    cache: dict[int, tuple[tuple[int, int | None], dict[str, Any]]] | None = getattr(
+        match, "_snapshot_cache", None
+    )
     if cache is None or getattr(match, "_snapshot_state", None) is not match.state:
         cache = {}
         match._snapshot_cache = cache  # type: ignore[attr-defined]

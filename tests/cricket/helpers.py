@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cricket import Match, MatchSetup
-from cricket.events import Delivery, NewBatter, NewBowler, StartInnings, Wicket
 from cricket.apply import bowler_problem
+from cricket.events import Delivery, NewBatter, NewBowler, StartInnings, Wicket
 from cricket.scoreboard import snapshot
 
 HOME = [f"H{i}" for i in range(1, 12)]
