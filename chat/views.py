@@ -1,0 +1,52 @@
+"""Pages of the chat app: the lobby, a room page, and sign-up / log-in / log-out for fans."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from chat import selectors
+from chat.forms import SignupForm
+
+
+def room(request: HttpRequest, slug: str = "lobby") -> HttpResponse:
+    """A page holding one room's chat panel (the lobby at /chat/)."""
+    found = selectors.room_get(slug=slug)
+    if found is None:
+        raise Http404("no such chat room")
+    return render(request, "chat/room.html", {"room": found, "chat_room": found.slug})
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account, log it in and go back to where the fan came from."""
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(_next_url(request))
+    else:
+        form = SignupForm()
+    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)})
+
+
+class FanLoginView(LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class FanLogoutView(LogoutView):
+    """POST only (Django 5): a link cannot log anyone out."""
