@@ -6,6 +6,8 @@ state untouched.
 
 from __future__ import annotations
 
+from typing import Any
+
 from cricket import events as ev
 from cricket.errors import IllegalEvent
 from cricket.result import next_innings
@@ -51,7 +53,7 @@ def _touch(state: MatchState, inn: Innings | None = None) -> None:
 
 def apply_event(state: MatchState, event: object) -> None:
     """Apply one event to ``state`` or raise IllegalEvent leaving it unchanged."""
-    handler = _HANDLERS.get(type(event))
+    handler: Any = _HANDLERS.get(type(event))
     if handler is None:
         raise IllegalEvent(f"not a scorer event: {type(event).__name__}")
     handler(state, event)
@@ -635,7 +637,9 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
     if swap:
         inn.striker, inn.non_striker = inn.non_striker, inn.striker
     striker, non_striker = inn.striker, inn.non_striker
-    assert striker is not None and non_striker is not None and inn.bowler is not None
+    assert striker is not None
+    assert non_striker is not None
+    assert inn.bowler is not None
     boundary = d.boundary if d.boundary is not None else d.runs in (4, 6)
     total = d.total
     inn.runs += total

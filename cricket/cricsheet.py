@@ -120,7 +120,7 @@ def _names_from_deliveries(data: dict[str, Any], team: str) -> list[str]:
 
 def _innings_runs(inn: dict[str, Any]) -> int:
     pen = inn.get("penalty_runs") or {}
-    return (
+    return int(
         sum(d["runs"]["total"] for o in inn.get("overs", []) for d in o.get("deliveries", []))
         + int(pen.get("pre", 0))
         + int(pen.get("post", 0))
@@ -205,7 +205,6 @@ class _Importer:
             for k, d in enumerate(o.get("deliveries") or []):
                 flat.append((int(o.get("over", 0)), k, d))
         miscounted = inn.get("miscounted_overs") or {}
-        bpo = self.setup.rules.balls_per_over
         legal_per_over: dict[int, int] = {}
         for onum, _k, d in flat:
             e = d.get("extras") or {}
@@ -343,7 +342,7 @@ class _Importer:
         i = crossing[0]
         w = delivery.wickets[i]
         fixed = ev.Wicket(w.kind, w.player_out, w.fielders, crossed=True, end=w.end)
-        wickets = delivery.wickets[:i] + (fixed,) + delivery.wickets[i + 1 :]
+        wickets = (*delivery.wickets[:i], fixed, *delivery.wickets[i + 1 :])
         self.match.undo()
         self.emit(ev.Delivery(**{**delivery.__dict__, "wickets": wickets}))
 
@@ -361,10 +360,8 @@ class _Importer:
                 return
         if not state.finished and winner is None and result in ("draw", "no result"):
             self.emit(ev.Abandon())
-            if (
-                match_outcome(self.match.state) is not None
-                and match_outcome(self.match.state).outcome == result
-            ):  # type: ignore[union-attr]
+            after = match_outcome(self.match.state)
+            if after is not None and after.outcome == result:
                 return
         by = out.get("by") or {}
         method = out.get("method")

@@ -110,12 +110,12 @@ class Match:
     def replace(self, seq: int, event: Event) -> None:
         """Replace event ``seq``; refused if any later event becomes illegal."""
         i = self._check_seq(seq)
-        self._rebuild(self._events[:i] + [event] + self._events[i + 1 :], i)
+        self._rebuild([*self._events[:i], event, *self._events[i + 1 :]], i)
 
     def insert(self, seq: int, event: Event) -> None:
         """Insert ``event`` before event ``seq`` (``seq = self.seq + 1`` appends)."""
         i = self._check_seq(seq, allow_end=True)
-        self._rebuild(self._events[:i] + [event] + self._events[i:], i)
+        self._rebuild([*self._events[:i], event, *self._events[i:]], i)
 
     def delete(self, seq: int) -> None:
         """Delete event ``seq``; refused if any later event becomes illegal."""

@@ -166,33 +166,30 @@ def snapshot(match: Match) -> dict[str, Any]:
     cache = _cache(match)
     innings = []
     for inn in state.innings:
-        key = (
-            (inn.version << 20) + state.version
-            if state.setup.rules.innings_per_side == 2
-            else inn.version
-        )
+        # The target is the only thing in an innings dict that depends on other innings.
+        key = (inn.version, state.target(inn))
         hit = cache.get(inn.number)
         if hit is None or hit[0] != key:
             hit = (key, _innings_dict(state, inn))
             cache[inn.number] = hit
         innings.append(hit[1])
     res = outcome(state)
-    inn = state.innings[-1] if state.innings else None
+    last = state.innings[-1] if state.innings else None
     live = state.live
     bpo = state.setup.rules.balls_per_over
     current: dict[str, Any] = {
-        "innings": inn.number if inn else None,
+        "innings": last.number if last else None,
         "striker": live.striker if live else None,
         "non_striker": live.non_striker if live else None,
         "bowler": live.bowler if live else None,
         "this_over": list(live.this_over) if live else [],
         "last_over": list(live.last_over) if live else [],
         "partnership": None,
-        "run_rate": _rate(inn.runs, inn.legal_balls, bpo) if inn else None,
+        "run_rate": _rate(last.runs, last.legal_balls, bpo) if last else None,
         "required_rate": None,
-        "target": state.target(inn) if inn else None,
+        "target": state.target(last) if last else None,
         "equation": None,
-        "lead": _lead(state, inn) if inn else None,
+        "lead": _lead(state, last) if last else None,
         "free_hit": bool(live and live.free_hit),
     }
     if live is not None:
@@ -219,7 +216,7 @@ def snapshot(match: Match) -> dict[str, Any]:
         status = (
             current["equation"]
             or current["lead"]
-            or (f"{inn.batting} {inn.runs}/{inn.wickets}" if inn else "")
+            or (f"{last.batting} {last.runs}/{last.wickets}" if last else "")
         )
     return {
         "teams": [t.name for t in state.setup.teams],

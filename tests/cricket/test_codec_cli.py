@@ -19,7 +19,7 @@ DATA = ROOT / "tests" / "data" / "cricsheet"
 
 def test_every_event_of_a_real_match_survives_the_wire_format() -> None:
     setup, events = cricsheet.load(DATA / "1144530.json")
-    for e in events + [Result("win", "England", runs=3, method="DLS")]:
+    for e in [*events, Result("win", "England", runs=3, method="DLS")]:
         assert event_from_dict(json.loads(json.dumps(event_to_dict(e)))) == e
     assert setup_from_dict(json.loads(json.dumps(setup_to_dict(setup)))) == setup
 
@@ -106,15 +106,18 @@ def test_the_cli_rejects_bad_input_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     r = _cli("scorecard", str(bad))
-    assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode != 0
+    assert len(r.stderr.strip().splitlines()) == 1
     bad.write_text(json.dumps({"meta": {"data_version": "1.1.0"}}))
     r = _cli("scorecard", str(bad))
-    assert r.returncode != 0 and "not a Cricsheet match" in r.stderr
+    assert r.returncode != 0
+    assert "not a Cricsheet match" in r.stderr
     data = json.loads((DATA / "1173070.json").read_text())
     data["innings"][0]["overs"][3]["deliveries"][2]["runs"]["batter"] = -2
     bad.write_text(json.dumps(data))
     r = _cli("scorecard", str(bad))
-    assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode != 0
+    assert len(r.stderr.strip().splitlines()) == 1
     assert "innings 1, over 3, ball 3" in r.stderr
 
 

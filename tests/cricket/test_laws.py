@@ -42,7 +42,8 @@ def test_new_batter_takes_strike_after_a_catch() -> None:
     m.apply(Delivery(wickets=(Wicket("caught", fielders=("A3",)),)))
     m.apply(NewBatter("H3"))
     live = m.state.live
-    assert live is not None and (live.striker, live.non_striker) == ("H3", "H1")
+    assert live is not None
+    assert (live.striker, live.non_striker) == ("H3", "H1")
     assert snapshot(m)["innings"][0]["batting"][1]["dismissal"] == "c A3 b A11"
 
 
@@ -52,10 +53,12 @@ def test_batters_cross_on_odd_runs_and_change_ends_at_the_end_of_the_over() -> N
     m.apply(Delivery(runs=4))
     m.apply(Delivery(byes=3))
     live = m.state.live
-    assert live is not None and live.striker == "H1"
+    assert live is not None
+    assert live.striker == "H1"
     for _ in range(3):
         m.apply(Delivery())
-    assert live.striker == "H2" and m.state.live is live
+    assert live.striker == "H2"
+    assert m.state.live is live
     assert snapshot(m)["awaiting"] == "new_bowler"
 
 
@@ -64,7 +67,8 @@ def test_run_out_with_batters_crossed_sends_the_new_batter_to_the_striker_end() 
     m.apply(Delivery(wickets=(Wicket("run out", player_out="H1", fielders=("A2",), crossed=True),)))
     m.apply(NewBatter("H3"))
     live = m.state.live
-    assert live is not None and (live.striker, live.non_striker) == ("H2", "H3")
+    assert live is not None
+    assert (live.striker, live.non_striker) == ("H2", "H3")
 
 
 def test_a_ball_is_refused_after_the_innings_ended() -> None:
@@ -119,7 +123,8 @@ def test_a_bowler_cannot_exceed_the_quota() -> None:
         m.apply(Delivery())
     assert_refused(m, NewBowler("A11"), "maximum 1 overs")
     rows = {r["name"]: r for r in snapshot(m)["bowlers"]}
-    assert rows["A11"]["eligible"] is False and rows["A9"]["eligible"] is True
+    assert rows["A11"]["eligible"] is False
+    assert rows["A9"]["eligible"] is True
 
 
 def test_a_run_out_of_a_player_not_at_the_crease_is_refused() -> None:
@@ -170,7 +175,8 @@ def test_a_rain_revised_chase_can_be_won_on_runs_by_dls() -> None:
     m.apply(NewBatter("A2"))
     play_innings(m, ["H11", "H10"])
     snap = snapshot(m)
-    assert snap["innings"][1]["overs"] == "3" and snap["innings"][1]["runs"] == 18
+    assert snap["innings"][1]["overs"] == "3"
+    assert snap["innings"][1]["runs"] == 18
     assert snap["result"] == "Home won by 1 run (DLS)"
 
 
@@ -274,7 +280,8 @@ def test_a_retired_hurt_batter_is_not_out_and_may_resume() -> None:
     m.apply(NewBatter("H1"))
     inn = snapshot(m)["innings"][0]
     assert inn["wickets"] == 1
-    assert inn["batting"][0]["runs"] == 2 and inn["batting"][0]["dismissal"] == "not out"
+    assert inn["batting"][0]["runs"] == 2
+    assert inn["batting"][0]["dismissal"] == "not out"
 
 
 def test_penalty_runs_before_an_innings_count_for_the_side_that_bats_next() -> None:
@@ -283,7 +290,8 @@ def test_penalty_runs_before_an_innings_count_for_the_side_that_bats_next() -> N
     play_innings(m, ["A11"])
     m.apply(StartInnings())
     inn = snapshot(m)["innings"][1]
-    assert inn["runs"] == 5 and inn["extras"]["penalty"] == 5
+    assert inn["runs"] == 5
+    assert inn["extras"]["penalty"] == 5
 
 
 def test_a_bowl_out_is_not_scored_but_its_result_can_be_entered() -> None:
@@ -303,7 +311,8 @@ def test_undo_restores_the_previous_state() -> None:
     before = copy.deepcopy(snapshot(m))
     m.apply(Delivery(runs=4))
     m.undo()
-    assert snapshot(m) == before and m.seq == 4
+    assert snapshot(m) == before
+    assert m.seq == 4
 
 
 def test_an_edit_that_makes_a_later_event_illegal_is_refused() -> None:

@@ -70,7 +70,8 @@ def matches(draw: st.DrawFn) -> tuple[Match, list[tuple[dict[str, object], Match
             try:
                 m.apply(d)
             except IllegalEvent:
-                assert m.seq == seq and snapshot(m) == before
+                assert m.seq == seq
+                assert snapshot(m) == before
     return m, []
 
 

@@ -77,7 +77,8 @@ def test_match_replays_to_the_official_totals_and_result(name: str, loaded: dict
     innings, result = EXPECTED[name]
     assert [score_text(i) for i in match.state.innings] == innings
     res = outcome(match.state)
-    assert res is not None and res.text == result
+    assert res is not None
+    assert res.text == result
     # The engine reaches the result itself: the importer never had to enter it by hand.
     assert not any(isinstance(e, Result) for e in events)
 
