@@ -31,7 +31,8 @@ def run(rounds: int = 5) -> float:
         best = min(best, time.perf_counter() - start)
     per_ball = best / balls * 1e6
     print(
-        f"{FILE.name}: {len(events)} events, {balls} balls, {per_ball:.1f} µs per ball (apply + snapshot)"
+        f"{FILE.name}: {len(events)} events, {balls} balls, "
+        f"{per_ball:.1f} µs per ball (apply + snapshot)"
     )
     return per_ball
 

@@ -592,7 +592,8 @@ def _check_delivery(state: MatchState, inn: Innings, d: ev.Delivery) -> bool:
             raise IllegalEvent("crossed must be true or false")
     if inn.wickets + len(d.wickets) > inn.max_wickets:
         raise IllegalEvent(
-            f"{_where(inn)}: that would be wicket {inn.wickets + len(d.wickets)} of {inn.max_wickets}"
+            f"{_where(inn)}: that would be wicket {inn.wickets + len(d.wickets)}"
+            f" of {inn.max_wickets}"
         )
     return swap
 

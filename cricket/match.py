@@ -29,7 +29,7 @@ class Match:
 
     @classmethod
     def from_events(cls, setup: MatchSetup, events: Iterable[Event]) -> Match:
-        """Build a match by applying ``events`` in order (raises IllegalEvent naming the bad one)."""
+        """Build a match by applying ``events`` in order; raises IllegalEvent naming the bad one."""
         match = cls(setup)
         for event in events:
             try:

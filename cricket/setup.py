@@ -41,7 +41,7 @@ class Rules:
     tie_break: str = "none"
     super_over_overs: int = 1
     super_over_wickets: int = 2
-    # Law 18.11 (2022): after a catch the new batter takes strike whether or not the batters crossed.
+    # Law 18.11 (2022): after a catch the new batter takes strike, crossed or not.
     new_batter_on_strike_after_catch: bool = True
     consecutive_overs_allowed: bool = False
 
@@ -102,7 +102,7 @@ class MatchSetup:
         toss_decision: str | None = None,
         **overrides: Any,
     ) -> MatchSetup:
-        """Build a setup from a format preset ("T20", "ODI", "Hundred", "Test"); ``overrides`` are Rules fields."""
+        """Build a setup from a preset ("T20", "ODI", "Hundred", "Test"); overrides are Rules fields."""
         if fmt not in PRESETS:
             raise IllegalEvent(f"unknown format {fmt!r}; choose one of {', '.join(PRESETS)}")
         names = {f.name for f in dataclasses.fields(Rules)}

@@ -131,4 +131,5 @@ def test_the_engine_imports_only_the_standard_library() -> None:
     r = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
-    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]", r.stdout
