@@ -102,7 +102,7 @@ class MatchSetup:
         toss_decision: str | None = None,
         **overrides: Any,
     ) -> MatchSetup:
-        """Build a setup from a preset ("T20", "ODI", "Hundred", "Test"); overrides: Rules fields."""
+        """Build a setup from a preset ("T20", "ODI", "Hundred", "Test") and Rules overrides."""
         if fmt not in PRESETS:
             raise IllegalEvent(f"unknown format {fmt!r}; choose one of {', '.join(PRESETS)}")
         names = {f.name for f in dataclasses.fields(Rules)}
