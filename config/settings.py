@@ -6,6 +6,7 @@ Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) an
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,8 +140,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files under every server; in DEBUG straight from the app folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    # WhiteNoise warns when STATIC_ROOT is missing, even though DEBUG serves from the finders.
+    with contextlib.suppress(OSError):
+        STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Channel layer: in-process when REDIS_URL is unset; Redis pub/sub when it is set.
 # RedisPubSubChannelLayer, not RedisChannelLayer: see docs/architecture.md (group_discard
@@ -159,6 +168,13 @@ else:
 # WebSocket limits (bytes / frames); see docs/protocol.md.
 CREASE_MAX_MESSAGE_BYTES = env_int("CREASE_MAX_MESSAGE_BYTES", 64 * 1024)
 CREASE_FAN_OUTBOX_FRAMES = env_int("CREASE_FAN_OUTBOX_FRAMES", 256)
+# Per client IP, per server process; 0 turns a limit off. A stadium behind one NAT is many fans.
+CREASE_WS_MAX_OPEN_PER_IP = env_int("CREASE_WS_MAX_OPEN_PER_IP", 2000)
+CREASE_WS_NEW_PER_IP_PER_MINUTE = env_int("CREASE_WS_NEW_PER_IP_PER_MINUTE", 1200)
+CREASE_TRUST_X_FORWARDED_FOR = env_bool("CREASE_TRUST_X_FORWARDED_FOR", False)
+# Largest HTTP request body Django reads into memory (the scoring API has its own, smaller limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Production hardening, switched on whenever DEBUG is off.
 if not DEBUG:
@@ -178,13 +194,24 @@ if not DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Structured logs: JSON lines in production (LOG_FORMAT=json), readable lines locally; every
+# record carries the id of the connection or request it belongs to.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "realtime.context.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(conn_id)s] %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }

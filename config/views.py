@@ -1,7 +1,20 @@
-"""Site-wide pages: the home page and the liveness probe."""
+"""Site-wide endpoints: the home page, liveness, readiness and metrics."""
 
+from __future__ import annotations
+
+import asyncio
+import hmac
+import os
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+
+import realtime.metrics  # noqa: F401 - registers the realtime metrics
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -12,3 +25,57 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     """Process is up and serving HTTP (no dependency checks: see /readyz)."""
     return JsonResponse({"status": "ok"})
+
+
+def _database_ok() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+async def _redis_ok() -> None:
+    import redis.asyncio as redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        await client.ping()
+    finally:
+        await client.aclose()
+
+
+async def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready to serve: the database answers and, when configured, Redis answers (else 503)."""
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.wait_for(sync_to_async(_database_ok)(), 2)
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means not ready
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            await asyncio.wait_for(_redis_ok(), 2)
+            checks["redis"] = "ok"
+        except Exception as exc:  # any failure means not ready
+            checks["redis"] = f"error: {type(exc).__name__}"
+    else:
+        checks["redis"] = "not configured (in-process channel layer)"
+    ready = all(v == "ok" or v.startswith("not configured") for v in checks.values())
+    return JsonResponse({"ready": ready, **checks}, status=200 if ready else 503)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics; behind a bearer token when METRICS_TOKEN is set."""
+    token = settings.METRICS_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            body = {"error": "unauthorized", "reason": "bearer token required"}
+            return JsonResponse(body, status=401)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    else:
+        registry = DEFAULT_REGISTRY
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

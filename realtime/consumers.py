@@ -13,8 +13,10 @@ from channels.utils import await_many_dispatch
 from django.conf import settings
 
 from realtime import closecodes
+from realtime.context import current_id, new_id
 from realtime.frames import encode, error_frame
 from realtime.hub import get_hub
+from realtime.metrics import ERRORS, MESSAGES_IN, MESSAGES_OUT, OPEN_CONNECTIONS
 from realtime.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     presence_name: str | None = None
     presence_counted = True
     """False for connections that follow groups without being part of the audience."""
+    metrics_kind = ""
+    """The endpoint's name in metrics (crease_open_connections{kind=...}); default: class name."""
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.scope = scope
@@ -46,11 +50,18 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         user = scope.get("user")
         if user is not None and getattr(user, "is_authenticated", False):
             self.presence_name = user.get_username()
+        self.connection_id = new_id()
+        current_id.set(self.connection_id)  # this task's log lines carry the connection id
+        if not self.metrics_kind:
+            self.metrics_kind = type(self).__name__.removesuffix("Consumer").lower()
+        gauge = OPEN_CONNECTIONS.labels(self.metrics_kind)
+        gauge.inc()
         try:
             await await_many_dispatch([receive], self.dispatch)
         except StopConsumer:
             pass
         finally:
+            gauge.dec()
             await self.leave_all()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -89,6 +100,7 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
+        MESSAGES_IN.labels(self.metrics_kind).inc()
         if text_data is None:
             await self.send_error("binary_not_accepted", "send JSON text frames, not binary")
             return
@@ -125,6 +137,7 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
     ) -> None:
         if text_data is not None:
+            MESSAGES_OUT.labels("direct").inc()
             self.outbox.send_direct(text_data)
         elif bytes_data is not None:
             await self.base_send({"type": "websocket.send", "bytes": bytes_data})
@@ -137,6 +150,7 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def send_error(self, code: str, reason: str, **extra: Any) -> None:
         """Send the uniform error frame; the connection stays open."""
+        ERRORS.labels(code).inc()
         await self.send_json(error_frame(code, reason, **extra))
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:

@@ -26,6 +26,7 @@ from channels.layers import get_channel_layer
 
 from realtime.broadcast import BroadcastHandler
 from realtime.frames import encode
+from realtime.metrics import FANOUT_SECONDS, MESSAGES_OUT
 from realtime.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -174,10 +175,13 @@ class Hub:
         handler = getattr(state.owner, kind.replace(".", "_"), None)
         if not isinstance(handler, BroadcastHandler):
             raise ValueError(f"{state.owner.__name__} has no @broadcast handler for {kind!r}")
+        started = time.perf_counter()
         frame = handler.frame(message)  # rendered and encoded once for every local member
         seq = message.get("seq")
         for member in state.members:
             member.outbox.push_broadcast(frame, seq)
+        MESSAGES_OUT.labels("broadcast").inc(len(state.members))
+        FANOUT_SECONDS.observe(time.perf_counter() - started)
 
     # Presence
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from realtime import closecodes
+from realtime.metrics import SLOW_CLOSES
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class Outbox:
         if self.closed:
             return
         self.closed = True
+        SLOW_CLOSES.inc()
         self._queue.clear()
         self._held = None
         if self._drain is not None:

@@ -56,6 +56,7 @@ export class LiveSocket {
    *   statusElement             gets data-status and a text label
    *   resume                    true: track `seq` and reconnect with ?since= (fan feeds)
    *   since                     the seq the page already shows (e.g. a server-rendered snapshot)
+   *   sequenced                 message types in the seq order (default: snapshot, update)
    */
   constructor(path, options = {}) {
     this.path = path;
@@ -65,6 +66,8 @@ export class LiveSocket {
     this.statusElement = options.statusElement || null;
     this.resume = options.resume !== false;
     this.lastSeq = Number.isInteger(options.since) ? options.since : null;
+    // Message types that carry the feed's `seq` (others, e.g. an `ack`, may mention a seq too).
+    this.sequenced = new Set(options.sequenced || ["snapshot", "update"]);
     this.pingEvery = options.pingEvery ?? 20000;
     this.deadAfter = options.deadAfter ?? 45000;
     this.baseDelay = options.baseDelay ?? 500;
@@ -198,7 +201,7 @@ export class LiveSocket {
       return;
     }
     if (message.type === "pong") return; // the heartbeat's answer; lastFrameAt is enough
-    if (this.resume && Number.isInteger(message.seq) && message.type !== "error") {
+    if (this.resume && Number.isInteger(message.seq) && this.sequenced.has(message.type)) {
       if (message.type === "snapshot") {
         // A snapshot replaces everything the page shows, whatever its seq.
         this.lastSeq = message.seq;
