@@ -1,0 +1,429 @@
+"""Fan-out benchmark: N fans, M updates at a fixed rate, Crease against a `websockets` reference.
+
+    python -m bench.fanout                                 # the quick default (make bench)
+    python -m bench.fanout --fans 10000 --record one-memory     # the headline figures
+    python -m bench.fanout --fans 10000 --workers 2 --layer redis --server crease --record two-redis
+
+Each server runs on the first core, this process (the load client) on the second. For each
+server the run opens the fans in batches, waits until they are idle, publishes `--messages`
+chat messages at `--rate` per second from a logged-in user through the real chat socket, and
+waits (bounded by `--timeout`) until every fan has every message. Everything talks to
+127.0.0.1 only and every server is stopped at the end. `--record NAME` saves the figures as
+bench/results/NAME.json; `python -m bench.report` turns those into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench import servers
+from bench.wsclient import Fan, Tally, open_fan
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+ROOM = "bench"
+ENVELOPE = len(
+    json.dumps(
+        {"type": "chat.message", "id": 10, "room": ROOM, "username": "pub00", "message": "",
+         "ts": "2025-01-01T00:00:00.000Z"},
+        separators=(",", ":"),
+    )
+)  # fmt: skip
+PUBLISH_EVERY = 2.0
+"""Seconds between two posts of one publisher: chat allows 5 posts per user in 10 s, so the
+bench posts as several users (a busy chat has many) instead of raising the limit."""
+
+
+def publisher_names(opts: Options) -> list[str]:
+    count = max(1, min(opts.messages, math.ceil(opts.rate * PUBLISH_EVERY)))
+    return [f"pub{i:02d}" for i in range(count)]
+
+
+# Issue 6 targets, each as (metric, comparison, bound).
+TARGETS = {
+    "delivered_ratio": ("==", 1.0),
+    "deliveries_per_s_ratio": (">=", 0.7),
+    "fanout_p99_ratio": ("<=", 1.5),
+    "open_seconds": ("<=", 15.0),
+    "kib_per_fan": ("<=", 24.0),
+}
+
+
+@dataclass
+class Options:
+    fans: int
+    messages: int
+    rate: float
+    size: int
+    server: str
+    workers: int
+    layer: str
+    ws: str
+    batch: int
+    timeout: float
+    redis_url: str
+    record: str | None
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolation percentile (q in 0..100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def message_text(k: int, size: int) -> str:
+    """Chat text whose broadcast frame is `size` bytes (at least the marker)."""
+    head = f"bench:{k}:"
+    return head + "x" * max(0, size - ENVELOPE - len(head))
+
+
+class RedisWatch:
+    """What Redis saw: subscribers of the room's channel and PUBLISH calls (issue 6 check)."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.channel = f"{prefix}__group__chat.{ROOM}"
+
+    def publishes(self) -> int:
+        stats = self.client.info("commandstats").get("cmdstat_publish", {})
+        return int(stats.get("calls", 0))
+
+    def subscribers(self) -> int:
+        return int(dict(self.client.pubsub_numsub(self.channel)).get(self.channel.encode(), 0))
+
+
+async def drive(
+    opts: Options,
+    procs: list[servers.Server],
+    *,
+    fan_path: str,
+    publish_paths: list[str],
+    cookies: list[str | None],
+    presence: bool,
+    redis: RedisWatch | None,
+) -> dict[str, Any]:
+    """Open the fans, publish, wait for delivery; return the measured figures."""
+    import resource
+
+    result: dict[str, Any] = {"fans": opts.fans}
+    tally = Tally(opts.messages)
+    own = Tally(opts.messages)  # the publisher's own view (presence, its echo)
+    publishers: list[Fan] = []
+    for path, cookie in zip(publish_paths, cookies, strict=True):
+        publisher = await open_fan(own, procs[0].port, path, cookie=cookie)
+        if publisher is None:
+            raise RuntimeError(f"a publisher could not connect:\n{procs[0].log_tail()}")
+        publishers.append(publisher)
+    publishers[0].watch_presence = presence
+    await asyncio.sleep(1.0)
+    cpu0 = sum(p.cpu() for p in procs)
+    rss0 = [p.rss() for p in procs]
+
+    fans: list[Fan] = []
+    failed = 0
+    started = time.perf_counter()
+    for first in range(0, opts.fans, opts.batch):
+        count = min(opts.batch, opts.fans - first)
+        opened = await asyncio.gather(
+            *(open_fan(tally, procs[(first + i) % len(procs)].port, fan_path) for i in range(count))
+        )
+        fans.extend(f for f in opened if f is not None)
+        failed += sum(1 for f in opened if f is None)
+    result["open_seconds"] = time.perf_counter() - started
+    result["opened"] = len(fans)
+    result["failed"] = failed
+    result["open_per_s"] = len(fans) / result["open_seconds"]
+    result["open_cpu_s"] = sum(p.cpu() for p in procs) - cpu0
+
+    if presence:  # every fan is in the group once the presence count has reached them all
+        waited = time.perf_counter()
+        deadline = waited + 30
+        while own.presence_count < len(fans) + len(publishers) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+        result["presence_count"] = own.presence_count
+        result["presence_wait_s"] = time.perf_counter() - waited
+    await asyncio.sleep(2.0)
+    rss1 = [p.rss() for p in procs]
+    result["rss_before_mib"] = sum(rss0) / 2**20
+    result["rss_idle_mib"] = sum(rss1) / 2**20
+    result["kib_per_fan"] = (sum(rss1) - sum(rss0)) / 1024 / max(1, len(fans))
+
+    publishes0 = redis.publishes() if redis else 0
+    cpu2 = sum(p.cpu() for p in procs)
+    client2 = resource.getrusage(resource.RUSAGE_SELF)
+    expected = len(fans) * opts.messages
+    begin = time.perf_counter()
+    for k in range(opts.messages):
+        await asyncio.sleep(max(0.0, begin + k / opts.rate - time.perf_counter()))
+        text = json.dumps({"type": "chat.message", "message": message_text(k, opts.size)})
+        tally.published[k] = time.perf_counter()
+        publishers[k % len(publishers)].send_text(text)
+    deadline = time.perf_counter() + opts.timeout
+    while tally.delivered() < expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.02)
+    finished = time.perf_counter()
+    cpu3 = sum(p.cpu() for p in procs)
+    client3 = resource.getrusage(resource.RUSAGE_SELF)
+    if redis:
+        await asyncio.sleep(0.2)
+        result["redis_publishes"] = redis.publishes() - publishes0
+        result["redis_subscribers"] = redis.subscribers()
+
+    delivered = tally.delivered()
+    last = max((t for t in tally.last if t), default=finished)
+    span = max(1e-9, last - tally.published[0])
+    fanout = [tally.last[k] - tally.published[k] for k in range(opts.messages) if tally.counts[k]]
+    each = [t - tally.published[k] for k in range(opts.messages) for t in tally.arrivals[k]]
+    server_cpu = cpu3 - cpu2
+    client_cpu = (client3.ru_utime + client3.ru_stime) - (client2.ru_utime + client2.ru_stime)
+    result.update(
+        {
+            "expected": expected,
+            "delivered": delivered,
+            "delivered_ratio": delivered / expected if expected else math.nan,
+            "complete_messages": sum(1 for c in tally.counts if c == len(fans)),
+            "fanout_p50_ms": percentile(fanout, 50) * 1000,
+            "fanout_p99_ms": percentile(fanout, 99) * 1000,
+            "fanout_max_ms": max(fanout, default=math.nan) * 1000,
+            "delivery_p50_ms": percentile(each, 50) * 1000,
+            "delivery_p99_ms": percentile(each, 99) * 1000,
+            "deliveries_per_s": delivered / span,
+            "server_cpu_s": server_cpu,
+            "server_cpu_util": server_cpu / max(1e-9, finished - begin),
+            "cpu_us_per_delivery": server_cpu / max(1, delivered) * 1e6,
+            "client_cpu_util": client_cpu / max(1e-9, finished - begin),
+            "frame_bytes": ENVELOPE + len(message_text(0, opts.size)),
+            "closes": tally.closes,
+            "lost": tally.lost,
+        }
+    )
+    for fan in fans:
+        fan.abort()
+    for publisher in publishers:
+        publisher.abort()
+    result["publisher_errors"] = own.closes
+    await asyncio.sleep(0.5)
+    return result
+
+
+def run_crease(opts: Options, core: int | None) -> dict[str, Any]:
+    servers.WORKDIR.mkdir(parents=True, exist_ok=True)
+    database = servers.WORKDIR / f"bench-{uuid.uuid4().hex[:8]}.sqlite3"
+    prefix = f"bench{uuid.uuid4().hex[:8]}"
+    redis_url = opts.redis_url if opts.layer == "redis" else None
+    env = servers.crease_env(f"sqlite:///{database}", redis_url, prefix)
+    procs: list[servers.Server] = []
+    try:
+        servers.prepare_database(env)
+        names = publisher_names(opts)
+        keys = servers.chat_setup(env, room=ROOM, usernames=names)
+        for _ in range(opts.workers):
+            procs.append(servers.start_crease(env, core, opts.ws))
+        watch = RedisWatch(opts.redis_url, prefix) if redis_url else None
+        path = f"/ws/chat/{ROOM}/"
+        result = run_loop(
+            drive(opts, procs, fan_path=path, publish_paths=[path] * len(names),
+                  cookies=[f"sessionid={key}" for key in keys], presence=True, redis=watch)
+        )  # fmt: skip
+    finally:
+        for proc in procs:
+            proc.stop()
+        database.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    return result
+
+
+def run_reference(opts: Options, core: int | None) -> dict[str, Any]:
+    proc = servers.start_reference(core)
+    try:
+        return run_loop(
+            drive(opts, [proc], fan_path="/fan",
+                  publish_paths=[f"/publish/{name}" for name in publisher_names(opts)],
+                  cookies=[None] * len(publisher_names(opts)), presence=False, redis=None)
+        )  # fmt: skip
+    finally:
+        proc.stop()
+
+
+def run_loop(coro: Any) -> dict[str, Any]:
+    import uvloop
+
+    return uvloop.run(coro)  # type: ignore[no-any-return]
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    packages = ["django", "channels", "channels-redis", "uvicorn", "websockets", "uvloop", "redis"]
+    versions = {}
+    for name in packages:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "-"
+    return {
+        "cpu": model,
+        "cores": len(servers.cores()),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "packages": versions,
+    }
+
+
+ROWS = [
+    ("connections opened", "opened", "{:,.0f}", None),
+    ("open time (s)", "open_seconds", "{:.1f}", "open_seconds"),
+    ("opened per second", "open_per_s", "{:,.0f}", None),
+    ("delivered / expected", "delivered_ratio", "{:.4f}", "delivered_ratio"),
+    ("fan-out p50 (ms, publish to last fan)", "fanout_p50_ms", "{:,.0f}", None),
+    ("fan-out p99 (ms)", "fanout_p99_ms", "{:,.0f}", "fanout_p99_ratio"),
+    ("fan-out max (ms)", "fanout_max_ms", "{:,.0f}", None),
+    ("per-delivery p50 (ms)", "delivery_p50_ms", "{:,.0f}", None),
+    ("per-delivery p99 (ms)", "delivery_p99_ms", "{:,.0f}", None),
+    ("deliveries per second", "deliveries_per_s", "{:,.0f}", "deliveries_per_s_ratio"),
+    ("server CPU while publishing (s)", "server_cpu_s", "{:.2f}", None),
+    ("server CPU per delivery (µs)", "cpu_us_per_delivery", "{:.1f}", None),
+    ("server memory per idle fan (KiB)", "kib_per_fan", "{:.1f}", "kib_per_fan"),
+    ("client CPU use while publishing", "client_cpu_util", "{:.0%}", None),
+]
+
+
+def verdicts(crease: dict[str, Any], reference: dict[str, Any] | None) -> dict[str, Any]:
+    """Issue 6 targets, met or not, for a one-process run."""
+    figures = {
+        "delivered_ratio": crease["delivered_ratio"],
+        "open_seconds": crease["open_seconds"],
+        "kib_per_fan": crease["kib_per_fan"],
+    }
+    if reference:
+        figures["deliveries_per_s_ratio"] = (
+            crease["deliveries_per_s"] / reference["deliveries_per_s"]
+        )
+        figures["fanout_p99_ratio"] = crease["fanout_p99_ms"] / reference["fanout_p99_ms"]
+    out = {}
+    for name, value in figures.items():
+        op, bound = TARGETS[name]
+        met = {"==": value == bound, ">=": value >= bound, "<=": value <= bound}[op]
+        out[name] = {"value": value, "target": f"{op} {bound}", "met": bool(met)}
+    return out
+
+
+def table(crease: dict[str, Any] | None, reference: dict[str, Any] | None) -> str:
+    lines = [
+        f"{'':40} {'crease':>12} {'reference':>12} {'ratio':>8}",
+    ]
+    for label, key, fmt, _ in ROWS:
+        c = fmt.format(crease[key]) if crease else "-"
+        r = fmt.format(reference[key]) if reference else "-"
+        ratio = "-"
+        if crease and reference and reference[key]:
+            ratio = f"{crease[key] / reference[key]:.2f}"
+        lines.append(f"{label:40} {c:>12} {r:>12} {ratio:>8}")
+    return "\n".join(lines)
+
+
+def parse(argv: list[str] | None) -> Options:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fans", type=int, default=2000)
+    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
+    parser.add_argument("--size", type=int, default=200, help="bytes of each broadcast frame")
+    parser.add_argument("--server", choices=["crease", "reference", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=1, help="Crease server processes")
+    parser.add_argument("--layer", choices=["memory", "redis"], default=None)
+    parser.add_argument("--ws", choices=["websockets", "websockets-sansio"], default="websockets")
+    parser.add_argument("--batch", type=int, default=500, help="connections opened at once")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--record", help="save figures as bench/results/RECORD.json")
+    args = parser.parse_args(argv)
+    layer = args.layer or ("redis" if args.workers > 1 else "memory")
+    if args.workers > 1 and layer == "memory":
+        parser.error("several workers need --layer redis (the in-process layer is per process)")
+    if not 1 <= args.fans <= 20000 or args.messages < 1 or args.rate <= 0:
+        parser.error("--fans must be 1..20000, --messages >= 1, --rate > 0")
+    return Options(
+        fans=args.fans, messages=args.messages, rate=args.rate, size=args.size,
+        server=args.server, workers=args.workers, layer=layer, ws=args.ws, batch=args.batch,
+        timeout=args.timeout, redis_url=args.redis_url, record=args.record,
+    )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    opts = parse(argv)
+    limit = servers.raise_file_limit()
+    need = opts.fans + 100
+    if limit < need:
+        sys.exit(f"the file limit is {limit}; {opts.fans} fans need about {need}")
+    available = servers.cores()
+    server_core = available[0] if len(available) > 1 else None
+    client_core = available[1] if len(available) > 1 else None
+    if client_core is not None:
+        os.sched_setaffinity(0, {client_core})
+    print(
+        f"fan-out: {opts.fans} fans, {opts.messages} messages of {opts.size} B at {opts.rate}/s; "
+        f"crease: {opts.workers} process(es), {opts.layer} layer, uvicorn --ws {opts.ws}; "
+        f"server core {server_core}, client core {client_core}",
+        flush=True,
+    )
+    crease = reference = None
+    if opts.server in {"crease", "both"}:
+        crease = run_crease(opts, server_core)
+        print("crease done", flush=True)
+    if opts.server in {"reference", "both"}:
+        reference = run_reference(opts, server_core)
+        print("reference done", flush=True)
+    print(table(crease, reference))
+    record: dict[str, Any] = {
+        "options": vars(opts),
+        "machine": machine(),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "crease": crease,
+        "reference": reference,
+    }
+    if crease:
+        if crease.get("closes"):
+            print(f"close codes seen by fans: {crease['closes']}")
+        if "redis_subscribers" in crease:
+            print(
+                f"redis: {crease['redis_subscribers']} subscriber(s) of the room's channel for "
+                f"{opts.workers} process(es); {crease['redis_publishes']} PUBLISH calls while "
+                f"publishing {opts.messages} messages (the rest are presence reports)"
+            )
+        if opts.workers == 1:
+            record["targets"] = verdicts(crease, reference)
+            for name, v in record["targets"].items():
+                verdict = "met" if v["met"] else "NOT met"
+                print(f"target {name}: {v['value']:.3f} {v['target']}: {verdict}")
+    if opts.record:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        path = RESULTS_DIR / f"{opts.record}.json"
+        path.write_text(json.dumps(record, indent=2, default=str) + "\n")
+        print(f"saved {path.relative_to(servers.ROOT)}")
+    return record
+
+
+if __name__ == "__main__":
+    main()

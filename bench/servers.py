@@ -1,0 +1,201 @@
+"""Server processes for the benchmark: Crease on uvicorn, or the reference, pinned to a core.
+
+Every server listens on 127.0.0.1 only, gets the file limit raised to its hard limit before it
+starts, and is stopped (SIGTERM, then SIGKILL) when the run ends, whatever happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORKDIR = ROOT / "var" / "bench"
+
+
+def raise_file_limit() -> int:
+    """Raise this process's soft RLIMIT_NOFILE to its hard limit; return the new limit."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def cores() -> list[int]:
+    return sorted(os.sched_getaffinity(0))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its threads, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+@dataclass
+class Server:
+    """One running server process."""
+
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.pid)
+
+    def rss(self) -> int:
+        return rss_bytes(self.pid)
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+
+
+def _spawn(name: str, command: list[str], env: dict[str, str], core: int | None) -> Server:
+    port = int(command[command.index("--port") + 1]) if "--port" in command else int(command[-1])
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    log_path = WORKDIR / f"{name}-{port}.log"
+
+    def prepare() -> None:  # runs in the child before exec
+        raise_file_limit()
+        if core is not None:
+            os.sched_setaffinity(0, {core})
+
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=prepare, start_new_session=True,
+        )  # fmt: skip
+    return Server(name, port, process, log_path)
+
+
+def _wait_ready(server: Server, http_path: str | None, timeout: float = 60.0) -> Server:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited early:\n{server.log_tail()}")
+        try:
+            if http_path is None:
+                with socket.create_connection(("127.0.0.1", server.port), 0.5):
+                    return server
+            else:
+                url = f"http://127.0.0.1:{server.port}{http_path}"
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    if response.status == 200:
+                        return server
+        except OSError:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"{server.name} not ready in {timeout}s:\n{server.log_tail()}")
+
+
+def start_reference(core: int | None) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "bench.reference", str(port)]
+    return _wait_ready(_spawn("reference", command, dict(os.environ), core), None)
+
+
+def crease_env(database_url: str, redis_url: str | None, prefix: str) -> dict[str, str]:
+    """Production-like settings for a local benchmark (DEBUG off, plain HTTP on 127.0.0.1)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_hex(32),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "BEHIND_TLS_PROXY": "0",
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+        env["CHANNEL_LAYER_PREFIX"] = prefix
+    return env
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate the bench's own database (a fresh SQLite file unless DATABASE_URL was given)."""
+    manage(env, "migrate", "--no-input", "-v", "0")
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def chat_setup(env: dict[str, str], *, room: str, usernames: list[str]) -> list[str]:
+    """Create the chat room and the posting users; return a logged-in session key for each."""
+    code = (
+        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, "
+        "HASH_SESSION_KEY\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from chat.services import room_ensure\n"
+        f"room_ensure(slug={room!r}, title='Benchmark')\n"
+        f"for name in {usernames!r}:\n"
+        "    u, _ = get_user_model().objects.get_or_create(username=name)\n"
+        "    s = SessionStore(); s[SESSION_KEY] = str(u.pk)\n"
+        "    s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)\n"
+    )
+    keys = manage(env, "shell", "-c", code).strip().splitlines()[-len(usernames) :]
+    return keys
+
+
+def start_crease(env: dict[str, str], core: int | None, ws: str) -> Server:
+    """One uvicorn process serving config.asgi:application, pings off, no access log."""
+    port = free_port()
+    command = [
+        str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
+        "--port", str(port), "--ws", ws, "--ws-ping-interval", "86400",
+        "--ws-ping-timeout", "86400", "--ws-max-size", "1048576", "--backlog", "4096",
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    return _wait_ready(_spawn("crease", command, env, core), "/healthz")

@@ -1,0 +1,191 @@
+"""The lightest WebSocket client we could write: raw asyncio protocols, one per fan.
+
+A fan sends a fixed upgrade request (no compression offered), waits for `101`, then parses
+unmasked server frames. It never decodes JSON: a benchmark message carries the marker
+`bench:<k>:` and the fan only looks for it, so the client spends a few microseconds per frame
+and stays far from its core's limit (the bench reports the client's CPU to show it).
+Crease and the reference server are measured with this same client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+MARKER = b"bench:"
+
+
+@dataclass
+class Tally:
+    """What every fan saw, shared by all of them (one client process)."""
+
+    messages: int
+    published: list[float] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    last: list[float] = field(default_factory=list)
+    arrivals: list[list[float]] = field(default_factory=list)
+    closes: dict[int, int] = field(default_factory=dict)
+    presence_count: int = 0
+    lost: int = 0
+
+    def __post_init__(self) -> None:
+        self.published = [0.0] * self.messages
+        self.counts = [0] * self.messages
+        self.last = [0.0] * self.messages
+        self.arrivals = [[] for _ in range(self.messages)]
+
+    def delivered(self) -> int:
+        return sum(self.counts)
+
+
+def upgrade_request(port: int, path: str, cookie: str | None = None) -> bytes:
+    """A minimal RFC 6455 handshake from a same-site page (the Origin is checked by Crease)."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {key}",
+        "Sec-WebSocket-Version: 13",
+        f"Origin: http://127.0.0.1:{port}",
+    ]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def client_frame(payload: bytes, opcode: int = 0x1) -> bytes:
+    """A masked client frame (clients must mask; the key is random as RFC 6455 asks)."""
+    mask = os.urandom(4)
+    length = len(payload)
+    if length < 126:
+        header = bytes([0x80 | opcode, 0x80 | length])
+    elif length < 65536:
+        header = bytes([0x80 | opcode, 0x80 | 126]) + length.to_bytes(2, "big")
+    else:
+        header = bytes([0x80 | opcode, 0x80 | 127]) + length.to_bytes(8, "big")
+    repeated = (mask * (length // 4 + 1))[:length]
+    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(repeated, "big")).to_bytes(
+        length, "big"
+    )
+    return header + mask + masked
+
+
+class Fan(asyncio.Protocol):
+    """One fan connection: handshake, then count the benchmark messages it receives."""
+
+    def __init__(self, tally: Tally, request: bytes, opened: asyncio.Future[bool]) -> None:
+        self.tally = tally
+        self.request = request
+        self.opened = opened
+        self.transport: Any = None
+        self.buffer = b""
+        self.open = False
+        self.closed = False
+        self.watch_presence = False
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        transport.write(self.request)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if not self.opened.done():
+            self.opened.set_result(False)
+        elif self.open:
+            self.tally.lost += 1
+
+    def data_received(self, data: bytes) -> None:
+        if not self.open:
+            self.buffer += data
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            ok = self.buffer.startswith(b"HTTP/1.1 101")
+            data, self.buffer = self.buffer[end + 4 :], b""
+            if not ok:
+                if not self.opened.done():
+                    self.opened.set_result(False)
+                self.transport.abort()
+                return
+            self.open = True
+            if not self.opened.done():
+                self.opened.set_result(True)
+            if not data:
+                return
+        buf = self.buffer + data if self.buffer else data
+        now = time.perf_counter()
+        tally = self.tally
+        pos, size = 0, len(buf)
+        while size - pos >= 2:
+            length = buf[pos + 1] & 0x7F
+            head = 2
+            if length == 126:
+                if size - pos < 4:
+                    break
+                length = int.from_bytes(buf[pos + 2 : pos + 4], "big")
+                head = 4
+            elif length == 127:
+                if size - pos < 10:
+                    break
+                length = int.from_bytes(buf[pos + 2 : pos + 10], "big")
+                head = 10
+            end = pos + head + length
+            if end > size:
+                break
+            opcode = buf[pos] & 0x0F
+            if opcode == 0x1:
+                at = buf.find(MARKER, pos + head, end)
+                if at >= 0:
+                    k = int(buf[at + 6 : buf.index(b":", at + 6, end)])
+                    if 0 <= k < tally.messages:
+                        tally.counts[k] += 1
+                        tally.last[k] = now
+                        tally.arrivals[k].append(now)
+                elif self.watch_presence and b'"presence"' in buf[pos + head : end]:
+                    self._presence(buf[pos + head : end])
+            elif opcode == 0x9:  # ping: answer with the same payload
+                self.transport.write(client_frame(buf[pos + head : end], opcode=0xA))
+            elif opcode == 0x8:
+                code = int.from_bytes(buf[pos + head : pos + head + 2], "big") if length else 1005
+                tally.closes[code] = tally.closes.get(code, 0) + 1
+            pos = end
+        self.buffer = buf[pos:]
+
+    def _presence(self, payload: bytes) -> None:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            self.tally.presence_count = int(json.loads(payload)["count"])
+
+    def send_text(self, text: str) -> None:
+        self.transport.write(client_frame(text.encode()))
+
+    def abort(self) -> None:
+        if self.transport is not None and not self.closed:
+            self.transport.abort()
+
+
+async def open_fan(
+    tally: Tally, port: int, path: str, *, cookie: str | None = None, timeout: float = 30.0
+) -> Fan | None:
+    """Open one fan connection; None if the handshake is refused, fails or times out."""
+    loop = asyncio.get_running_loop()
+    opened: asyncio.Future[bool] = loop.create_future()
+    request = upgrade_request(port, path, cookie)
+    try:
+        _, fan = await asyncio.wait_for(
+            loop.create_connection(lambda: Fan(tally, request, opened), "127.0.0.1", port),
+            timeout,
+        )
+        if await asyncio.wait_for(opened, timeout):
+            return fan
+        fan.abort()
+    except (OSError, TimeoutError):
+        pass
+    return None
