@@ -195,6 +195,7 @@ class Engine:
     match: EngineMatch
     entries: list[Entry]
     seq: int = 0
+    stamp: object = None  # the match row's creation time: ids can be reused (tests, restores)
 
     @classmethod
     def new(cls, setup: MatchSetup) -> Engine:

@@ -73,7 +73,7 @@ def engine_get(*, match: Match) -> Engine:
     from the log (all entries up to `match.seq`). Callers that mutate it hold cache.lock()."""
     with cache.lock(match.id):
         engine = cache.get(match.id)
-        if engine is not None and engine.seq == match.seq:
+        if engine is not None and engine.seq == match.seq and engine.stamp == match.created:
             return engine
         rows = (
             LogEntry.objects.filter(match_id=match.id, seq__lte=match.seq)
@@ -81,6 +81,7 @@ def engine_get(*, match: Match) -> Engine:
             .values_list("seq", "payload", "commentary")
         )
         engine = engine_replay(setup_decode(match.setup), rows)
+        engine.stamp = match.created
         if engine.seq == match.seq:
             cache.put(match.id, engine)
         return engine

@@ -1,0 +1,11 @@
+import pytest
+
+from scores.engine import cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_engine_cache():
+    """Each test starts with an empty engine cache (databases are per test)."""
+    cache.clear()
+    yield
+    cache.clear()
