@@ -16,19 +16,21 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from cricket.events import DELIVERY_WICKETS
+from scores import selectors
+
 LIVE_STATUSES = ("live", "innings_break")
-
-
-def _selectors() -> Any:
-    # Imported when first needed: scores.selectors is being written alongside these pages.
-    from scores import selectors
-
-    return selectors
+STATUS_LABELS = {
+    "scheduled": "Scheduled",
+    "live": "Live",
+    "innings_break": "Innings break",
+    "finished": "Finished",
+}
 
 
 def _match_or_404(match_id: int) -> Any:
     try:
-        return _selectors().match_get(match_id=match_id)
+        return selectors.match_get(match_id=match_id)
     except ObjectDoesNotExist:
         raise Http404("no such match") from None
 
@@ -60,24 +62,55 @@ def board(snapshot: dict[str, Any]) -> dict[str, Any]:
             bowler = next((b for b in now["bowling"] if b["name"] == current["bowler"]), None)
             bowler = bowler or {"name": current["bowler"], "overs": "0", "maidens": 0, "runs": 0,
                                 "wickets": 0, "economy": None}  # fmt: skip
-    return {"innings": now, "batters": batters, "bowler": bowler, "cards": list(reversed(innings))}
+    return {
+        "innings": now,
+        "batters": batters,
+        "bowler": bowler,
+        "this_over": [_ball(label) for label in current["this_over"]],
+        "last_over": [_ball(label) for label in current["last_over"]],
+        "cards": list(reversed(innings)),
+        "commentary": [
+            {**c, "kind": _ball(c["label"])["kind"] if c.get("label") else "event"}
+            for c in snapshot["commentary"]
+        ],
+    }
+
+
+def _ball(label: str) -> dict[str, str]:
+    """A ball of the over as the engine labels it ("4", "1lb", "2wd", "W"), with a CSS class
+    (the same rule as ballKind in scores/static/scores/scoreboard.js)."""
+    if label == "W" or " W" in label:
+        kind = "wicket"
+    elif label in ("4", "6"):
+        kind = "four" if label == "4" else "six"
+    elif any(x in label for x in ("wd", "nb", "b", "p")):
+        kind = "extra"
+    elif label == "0":
+        kind = "dot"
+    else:
+        kind = "runs"
+    return {"label": label, "kind": kind}
 
 
 def match_list(request: HttpRequest) -> HttpResponse:
     """Every match, live ones first; the page keeps summaries and watcher counts live."""
-    matches = _selectors().match_list()
-    matches = sorted(matches, key=lambda m: m["status"] not in LIVE_STATUSES)
+    matches = selectors.match_list()
+    matches = [
+        {**m, "status_label": STATUS_LABELS.get(m["status"], m["status"])}
+        for m in sorted(matches, key=lambda m: m["status"] not in LIVE_STATUSES)
+    ]
     return render(request, "scores/match_list.html", {"matches": matches})
 
 
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     """The fan page: the full scoreboard rendered on the server, then kept live by the socket."""
     match = _match_or_404(match_id)
-    snapshot = _selectors().match_snapshot(match_id=match.pk)
+    snapshot = selectors.match_snapshot(match_id=match.pk)
     context = {
         "match": match,
         "snapshot": snapshot,
         "board": board(snapshot),
+        "status_label": STATUS_LABELS.get(snapshot["match"]["status"], snapshot["match"]["status"]),
         "chat_room": f"match-{match.pk}",
         "chat_available": _chat_available(),
     }
@@ -88,11 +121,17 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
 def match_score(request: HttpRequest, match_id: int) -> HttpResponse:
     """The scorer console: only for users with scorer rights on this match (403 otherwise)."""
     match = _match_or_404(match_id)
-    if not _selectors().scorer_can_score(user=request.user, match=match):
+    if not selectors.scorer_can_score(user=request.user, match=match):
         return render(request, "scores/forbidden.html", {"match": match}, status=403)
-    snapshot = _selectors().match_snapshot(match_id=match.pk)
+    snapshot = selectors.match_snapshot(match_id=match.pk)
     return render(
         request,
         "scores/match_score.html",
-        {"match": match, "snapshot": snapshot, "board": board(snapshot)},
+        {
+            "match": match,
+            "snapshot": snapshot,
+            "board": board(snapshot),
+            "rules": (match.setup or {}).get("rules", {}),
+            "wicket_kinds": DELIVERY_WICKETS,
+        },
     )

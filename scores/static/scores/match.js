@@ -1,0 +1,58 @@
+// The fan match page: the server-rendered scoreboard, kept live over ws/matches/<id>/.
+import { LiveSocket } from "../realtime/live.js";
+import {
+  applyUpdate,
+  embeddedSnapshot,
+  fromSnapshot,
+  renderBoard,
+  renderCommentary,
+} from "./scoreboard.js";
+
+const page = document.getElementById("match-page");
+const matchId = page.dataset.matchId;
+const commentary = document.getElementById("commentary");
+const watching = page.querySelectorAll('[data-field="watching"]');
+const initial = embeddedSnapshot();
+let state = initial ? fromSnapshot(initial) : null;
+
+function render() {
+  renderBoard(page, state);
+  renderCommentary(commentary, state.commentary);
+  document.body.dataset.seq = String(state.seq);
+}
+
+function handle(message) {
+  switch (message.type) {
+    case "snapshot":
+      state = fromSnapshot(message);
+      render();
+      break;
+    case "update":
+      if (!state) throw new Error("an update arrived before any snapshot");
+      applyUpdate(state, message);
+      render();
+      break;
+    case "presence":
+      for (const node of watching) node.textContent = String(message.count);
+      break;
+    case "error":
+      page.dataset.error = message.code;
+      console.warn(`match feed: ${message.code}: ${message.reason}`);
+      break;
+    default:
+      throw new Error(`match feed: unknown message type ${JSON.stringify(message.type)}`);
+  }
+}
+
+const live = new LiveSocket(`/ws/matches/${matchId}/`, {
+  since: state ? state.seq : null,
+  statusElement: document.getElementById("live-status"),
+  onMessage: handle,
+  onOpen: () => {
+    // The page shows the server-rendered snapshot; from here on the socket keeps it current.
+    if (state) document.body.dataset.seq = String(state.seq);
+    document.body.dataset.live = "true";
+  },
+});
+live.start();
+window.creaseLive = live; // for the console and the browser tests

@@ -1,0 +1,247 @@
+// Scoreboard state and rendering shared by the match page and the scorer console.
+//
+// The state is the last `snapshot` message with each later `update` folded in. Rendering fills
+// every element carrying a `data-field` inside a root, with the same markup the server renders
+// (scores/templates/scores/_scoreboard.html): text only, never HTML from data.
+
+/** Create an element; string children become text nodes (never parsed as HTML). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("data-")) node.dataset[camel(key.slice(5))] = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function camel(name) {
+  return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+
+const dash = (value) => (value === null || value === undefined || value === "" ? "–" : String(value));
+
+/** The CSS class of a ball label such as "4", "1lb", "2wd", "W" (same rule as scores/views.py). */
+export function ballKind(label) {
+  if (!label) return "event";
+  if (label === "W" || label.includes(" W")) return "wicket";
+  if (label === "4") return "four";
+  if (label === "6") return "six";
+  if (["wd", "nb", "b", "p"].some((x) => label.includes(x))) return "extra";
+  if (label === "0") return "dot";
+  return "runs";
+}
+
+export const STATUS_LABELS = {
+  scheduled: "Scheduled",
+  live: "Live",
+  innings_break: "Innings break",
+  finished: "Finished",
+};
+
+export const COMMENTARY_KEPT = 50;
+
+/** A new state from a `snapshot` message. */
+export function fromSnapshot(message) {
+  return {
+    seq: message.seq,
+    match: { ...message.match },
+    summary: message.summary || "",
+    scoreboard: structuredClone(message.scoreboard),
+    commentary: [...(message.commentary || [])],
+  };
+}
+
+/** Fold an `update` message into the state (in place) and return it. */
+export function applyUpdate(state, message) {
+  const board = state.scoreboard;
+  board.innings[message.innings] = message.scoreboard_innings;
+  board.current = message.live;
+  Object.assign(board, message.overview || {});
+  // The engine's own count of events (an `update` always appends one); the console edits by it.
+  board.seq = (board.seq || 0) + 1;
+  state.seq = message.seq;
+  state.match.status = message.status;
+  state.summary = message.summary;
+  if (message.commentary) {
+    state.commentary.unshift(message.commentary);
+    state.commentary.length = Math.min(state.commentary.length, COMMENTARY_KEPT);
+  }
+  return state;
+}
+
+/** The innings shown in the headline (the one in progress, else the last), or null. */
+export function currentInnings(board) {
+  const number = board.current && board.current.innings;
+  return number ? board.innings[number - 1] || null : null;
+}
+
+function fields(root, name) {
+  return root.querySelectorAll(`[data-field="${name}"]`);
+}
+
+function setText(root, name, text) {
+  for (const node of fields(root, name)) node.textContent = text;
+}
+
+function setRows(root, name, rows) {
+  for (const node of fields(root, name)) node.replaceChildren(...rows());
+}
+
+function setHidden(root, name, text) {
+  for (const node of fields(root, name)) {
+    node.textContent = text || "";
+    node.hidden = !text;
+  }
+}
+
+function num(value) {
+  return el("td", { class: "num" }, dash(value));
+}
+
+function ballChips(labels) {
+  return () => (labels || []).map((label) => el("li", { class: `ball ${ballKind(label)}` }, label));
+}
+
+/** Render the whole scoreboard of `state` into every data-field under `root`. */
+export function renderBoard(root, state) {
+  const board = state.scoreboard;
+  const cur = board.current || {};
+  const now = currentInnings(board);
+  const inPlay = now && !now.closed;
+  setText(root, "score", now ? now.score : (board.teams || []).join(" v "));
+  setText(root, "status", board.status || "");
+  setText(root, "run_rate", dash(cur.run_rate));
+  setText(root, "required_rate", dash(cur.required_rate));
+  setText(root, "target", dash(cur.target));
+  setText(root, "partnership", cur.partnership ? `${cur.partnership.runs} (${cur.partnership.balls})` : "–");
+  setHidden(root, "equation", cur.equation || cur.lead || "");
+  setHidden(root, "result", board.result || "");
+  setText(root, "summary", state.summary || "");
+  for (const node of fields(root, "match_status")) {
+    node.dataset.value = state.match.status;
+    node.textContent = STATUS_LABELS[state.match.status] || state.match.status;
+  }
+
+  const batting = new Map((inPlay ? now.batting : []).map((row) => [row.name, row]));
+  setRows(root, "batters", () =>
+    [cur.striker, cur.non_striker]
+      .filter((name) => inPlay && name)
+      .map((name) => {
+        const b = batting.get(name) || { name, runs: 0, balls: 0, fours: 0, sixes: 0, strike_rate: null };
+        const strike = name === cur.striker;
+        return el(
+          "tr",
+          { class: strike ? "on-strike" : null },
+          el("td", {}, strike ? `${b.name} *` : b.name),
+          num(b.runs), num(b.balls), num(b.fours || 0), num(b.sixes || 0), num(b.strike_rate),
+        );
+      }),
+  );
+  setRows(root, "bowler", () => {
+    if (!inPlay || !cur.bowler) return [];
+    const w = now.bowling.find((row) => row.name === cur.bowler) || {
+      name: cur.bowler, overs: "0", maidens: 0, runs: 0, wickets: 0, economy: null,
+    };
+    return [el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), num(w.economy))];
+  });
+  setRows(root, "this_over", ballChips(cur.this_over));
+  setRows(root, "last_over", ballChips(cur.last_over));
+  for (const node of fields(root, "cards")) renderCards(node, board.innings);
+}
+
+/** Every innings' batting and bowling card, newest first; keeps which cards the reader opened. */
+export function renderCards(node, innings) {
+  const open = new Map();
+  for (const card of node.querySelectorAll("details.card")) open.set(card.dataset.innings, card.open);
+  const newest = innings.length ? String(innings[innings.length - 1].number) : null;
+  const cards = [...innings].reverse().map((inn) => {
+    const key = String(inn.number);
+    return card(inn, open.has(key) ? open.get(key) : key === newest);
+  });
+  node.replaceChildren(...cards);
+}
+
+function card(inn, isOpen) {
+  const tag = inn.super_over ? " · super over" : inn.follow_on ? " · following on" : "";
+  const total = `${inn.runs}/${inn.wickets}${inn.declared ? "d" : ""}`;
+  const limit = inn.overs_limit ? ` of ${inn.overs_limit}` : "";
+  const x = inn.extras;
+  const totalLine = [`(${inn.overs} overs)`];
+  if (inn.target) totalLine.push(`target ${inn.target}${inn.revised ? " (revised)" : ""}`);
+  if (inn.close_reason) totalLine.push(inn.close_reason);
+  return el(
+    "details",
+    { class: "card", "data-innings": String(inn.number), open: isOpen },
+    el(
+      "summary", {},
+      el("span", { class: "card-title" }, `${inn.batting_team}${tag}`), " ",
+      el("span", { class: "card-score" }, total, " ", el("span", { class: "muted" }, `(${inn.overs} ov${limit})`)),
+    ),
+    el(
+      "table", { class: "batting" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Batter"), el("th"), ...["R", "B", "4s", "6s", "SR"].map((h) => el("th", { class: "num" }, h)))),
+      el(
+        "tbody", {},
+        inn.batting.map((b) =>
+          el(
+            "tr", { class: b.status.replace(/\s+/g, "-") },
+            el("td", {}, b.on_strike && !inn.closed ? `${b.name} *` : b.name),
+            el("td", { class: "dismissal" }, b.dismissal),
+            num(b.runs), num(b.balls), num(b.fours), num(b.sixes), num(b.strike_rate),
+          ),
+        ),
+      ),
+    ),
+    el("p", { class: "extras" }, "Extras ", el("strong", {}, String(x.total)), " ",
+      el("span", { class: "muted" }, `(b ${x.byes}, lb ${x.legbyes}, w ${x.wides}, nb ${x.noballs}, p ${x.penalty})`)),
+    el("p", { class: "total" }, "Total ", el("strong", {}, total), ` ${totalLine.join(" · ")}`),
+    inn.yet_to_bat.length ? el("p", { class: "yet" }, el("span", { class: "label" }, "Yet to bat"), ` ${inn.yet_to_bat.join(", ")}`) : null,
+    inn.fall_of_wickets.length
+      ? el("p", { class: "fow" }, el("span", { class: "label" }, "Fall of wickets"),
+          ` ${inn.fall_of_wickets.map((f) => `${f.runs}-${f.wicket} (${f.player}, ${f.overs})`).join(", ")}`)
+      : null,
+    el(
+      "table", { class: "bowling" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Bowler"), ...["O", "M", "R", "W", "Econ", "Wd", "Nb"].map((h) => el("th", { class: "num" }, h)))),
+      el(
+        "tbody", {},
+        inn.bowling.map((w) =>
+          el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), num(w.economy), num(w.wides), num(w.noballs)),
+        ),
+      ),
+    ),
+  );
+}
+
+/** One commentary entry (newest first lists). */
+export function commentaryItem(entry) {
+  return el(
+    "li", { "data-seq": String(entry.seq) },
+    el("span", { class: "over" }, entry.over || ""),
+    el("span", { class: `ball ${ballKind(entry.label)}` }, entry.label || "·"),
+    el("span", { class: "words" },
+      el("span", { class: "description" }, entry.description || ""),
+      entry.text ? el("span", { class: "text" }, entry.text) : null),
+  );
+}
+
+export function renderCommentary(list, entries) {
+  if (!entries.length) {
+    list.replaceChildren(el("li", { class: "muted empty" }, "No balls yet."));
+    return;
+  }
+  list.replaceChildren(...entries.map(commentaryItem));
+}
+
+/** The state embedded by the server (json_script), or null. */
+export function embeddedSnapshot(id = "snapshot-data") {
+  const node = document.getElementById(id);
+  return node ? JSON.parse(node.textContent) : null;
+}
