@@ -82,6 +82,12 @@ class ServerProcess:
                 str(BIN / "uvicorn"), self.app, "--host", "127.0.0.1", "--port", str(self.port),
                 "--no-access-log", "--ws-max-size", "1048576", *self.extra_args,
             ]  # fmt: skip
+        if self.kind == "serve":  # uvicorn with the draining shutdown (realtime/serve.py)
+            return [
+                sys.executable, "-m", "realtime.serve", self.app, "--host", "127.0.0.1",
+                "--port", str(self.port), "--no-access-log", "--ws-max-size", "1048576",
+                *self.extra_args,
+            ]  # fmt: skip
         if self.kind == "daphne":
             return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), self.app]
         if self.kind == "runserver":
