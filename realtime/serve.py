@@ -1,4 +1,4 @@
-"""uvicorn with a draining shutdown: `python -m realtime.serve config.asgi:application [uvicorn options]`.
+"""uvicorn with a draining shutdown: `python -m realtime.serve <app> [uvicorn options]`.
 
 Plain uvicorn closes every WebSocket at once on SIGTERM. This runs uvicorn's own command line
 with one change: on shutdown it first stops accepting, then closes the hub's fans with 1012 in
