@@ -168,6 +168,8 @@ else:
 # WebSocket limits (bytes / frames); see docs/protocol.md.
 CREASE_MAX_MESSAGE_BYTES = env_int("CREASE_MAX_MESSAGE_BYTES", 64 * 1024)
 CREASE_FAN_OUTBOX_FRAMES = env_int("CREASE_FAN_OUTBOX_FRAMES", 256)
+# Chat: at most this many messages per user in any window of this many seconds.
+CHAT_RATE_LIMIT = (env_int("CHAT_RATE_MESSAGES", 5), env_int("CHAT_RATE_SECONDS", 10))
 # Per client IP, per server process; 0 turns a limit off (the default in DEBUG, so local load
 # tests from 127.0.0.1 are not refused). A stadium behind one NAT is many fans: keep them generous.
 CREASE_WS_MAX_OPEN_PER_IP = env_int("CREASE_WS_MAX_OPEN_PER_IP", 0 if DEBUG else 2000)
