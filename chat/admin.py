@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from chat import services
 from chat.models import Message, Mute, Room
+from realtime.groups import chat_group
 
 
 @admin.register(Room)
@@ -25,11 +28,17 @@ class MessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ("room", "author", "body", "created_at", "deleted_at", "deleted_by")
     actions = ["hide"]
 
-    @admin.action(description="Hide the selected messages (not live: use the chat panel)")
+    @admin.action(description="Delete the selected messages for everyone (live)")
     def hide(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
-        queryset.filter(deleted_at__isnull=True).update(
-            deleted_at=timezone.now(), deleted_by=request.user
-        )
+        layer = get_channel_layer()
+        for message in queryset.select_related("room"):
+            services.message_delete(
+                room=message.room, message_id=message.pk, moderator=request.user
+            )
+            async_to_sync(layer.group_send)(
+                chat_group(message.room.slug),
+                {"type": "chat.deleted", "id": message.pk, "room": message.room.slug},
+            )
 
 
 @admin.register(Mute)

@@ -118,3 +118,24 @@ def test_the_nav_offers_log_in_and_sign_up_or_log_out(client):
     client.force_login(get_user_model().objects.create_user("wk"))
     page = client.get("/").content.decode()
     assert 'action="/accounts/logout/"' in page
+
+
+def test_the_admin_delete_action_hides_messages(client):
+    from django.utils import timezone
+
+    from chat.models import Message
+
+    room = room_ensure(slug="match-3", title="Match 3")
+    staff = get_user_model().objects.create_superuser("boss", password="x")
+    message = Message.objects.create(
+        room=room, author=staff, body="oops", created_at=timezone.now()
+    )
+    client.force_login(staff)
+    response = client.post(
+        "/admin/chat/message/",
+        {"action": "hide", "_selected_action": [message.pk]},
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.deleted_at is not None
+    assert message.deleted_by == staff
