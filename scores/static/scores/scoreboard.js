@@ -121,7 +121,8 @@ export function renderBoard(root, state) {
   setText(root, "required_rate", dash(cur.required_rate));
   setText(root, "target", dash(cur.target));
   setText(root, "partnership", cur.partnership ? `${cur.partnership.runs} (${cur.partnership.balls})` : "–");
-  setHidden(root, "equation", cur.equation || cur.lead || "");
+  const equation = cur.equation || cur.lead || "";
+  setHidden(root, "equation", equation === board.status ? "" : equation);
   setHidden(root, "result", board.result || "");
   setText(root, "summary", state.summary || "");
   for (const node of fields(root, "match_status")) {
