@@ -50,6 +50,8 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 def start_server(tmp_path: Path, databases: Databases) -> Iterator[Callable[..., ServerProcess]]:
     """Start real servers: start_server("uvicorn"|"daphne"|"runserver", database_url=..., ...)."""
     started: list[ServerProcess] = []
+    # One prefix per test: every server a test starts on one Redis shares groups by default.
+    test_prefix = f"t{uuid.uuid4().hex[:10]}"
 
     def start(
         kind: str = "uvicorn",
@@ -66,7 +68,7 @@ def start_server(tmp_path: Path, databases: Databases) -> Iterator[Callable[...,
         extra = {"DATABASE_URL": database_url or databases.fresh()}
         if redis_url:
             extra["REDIS_URL"] = redis_url
-            extra["CHANNEL_LAYER_PREFIX"] = layer_prefix or f"t{uuid.uuid4().hex[:10]}"
+            extra["CHANNEL_LAYER_PREFIX"] = layer_prefix or test_prefix
         extra.update(env or {})
         port = port or free_port()
         server = ServerProcess(
