@@ -157,3 +157,23 @@ def test_pages_reconnect_after_a_server_restart_and_show_the_right_score(start_s
         assert new.port == old.port
         for page in [*fans, console]:
             assert page.errors == []
+
+
+def test_match_list_updates_summaries_and_watchers_in_place(start_server):
+    server = start_server("uvicorn")
+    match_id = match_ready_to_bowl(server.env)
+    session = create_session(server.env, "sam")
+    with chromium() as browser:
+        listing = open_page(browser, server, "/matches/")
+        row = listing.locator(f'li.match-row[data-match-id="{match_id}"]')
+        expect(row.locator('[data-field="status"]')).to_have_text("Live")
+        fan = open_page(browser, server, f"/matches/{match_id}/")
+        expect(row.locator('[data-field="watching"]')).to_have_text("1", timeout=WAIT_MS)
+        console = open_page(browser, server, f"/matches/{match_id}/score/", session)
+        tap(console, "[data-runs='6']")
+        expect(row.locator('[data-field="summary"]')).to_have_text(
+            "Gujarat Titans 6/0 (0.1)", timeout=WAIT_MS
+        )
+        fan.close()
+        expect(row.locator('[data-field="watching"]')).to_have_text("0", timeout=WAIT_MS)
+        assert listing.errors == []
