@@ -42,6 +42,9 @@ class Command(BaseCommand):
             help="a scorer token of the match (default: $CREASE_API_TOKEN); see scorer_token",
         )
         parser.add_argument(
+            "--until", type=int, default=None, help="stop once the match's log reaches this seq"
+        )
+        parser.add_argument(
             "--progress",
             choices=["bar", "lines", "none"],
             default=None,
@@ -67,7 +70,7 @@ class Command(BaseCommand):
         self.progress = options["progress"] or ("bar" if sys.stderr.isatty() else "lines")
         seq = int(self.request("GET", f"/api/matches/{match.id}")["seq"])
         self.check_prefix(match, events, seq)
-        total = len(events)
+        total = len(events) if options["until"] is None else min(len(events), options["until"])
         started = time.monotonic()
         sent_balls = 0
         for index in range(seq, total):
@@ -85,7 +88,7 @@ class Command(BaseCommand):
             self.show(index + 1, total, str(reply.get("summary", "")), event)
         if self.progress == "bar":
             sys.stderr.write("\n")
-        self.stdout.write(f"match {match.id} replayed: {total} events")
+        self.stdout.write(f"match {match.id} replayed: {total} of {len(events)} events")
 
     def check_prefix(self, match: Match, events: list[dict[str, Any]], seq: int) -> None:
         if seq > len(events):

@@ -1,0 +1,96 @@
+"""Live scores over real sockets: resume after a disconnect (uvicorn), and two processes
+sharing a real Redis (a ball scored through A reaches a fan on B, every one, in order)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+
+from tests.support.servers import manage
+
+pytestmark = [pytest.mark.server, pytest.mark.db]
+
+DEMO = Path(__file__).resolve().parents[2] / "tests" / "data" / "cricsheet" / "1370353.json"
+
+
+def demo_match(env: dict[str, str]) -> tuple[int, str, list[dict]]:
+    """Import the real match into a server's database; returns (id, a scorer token, events)."""
+    match_id = int(manage("import_cricsheet", str(DEMO), "--scorer", "feed", env=env).strip())
+    token = manage("scorer_token", "feed", env=env).strip()
+    from cricket import codec, cricsheet
+
+    _, events = cricsheet.load(DEMO)
+    return match_id, token, [codec.event_to_dict(e) for e in events]
+
+
+def publish(base: str, match_id: int, token: str, seq: int, event: dict) -> int:
+    request = urllib.request.Request(
+        f"{base}/api/matches/{match_id}/events",
+        data=json.dumps({"expect_seq": seq, "command": event}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        return int(json.loads(response.read())["seq"])
+
+
+async def next_scored(ws, timeout: float = 10) -> dict:
+    """The next snapshot or update frame (presence frames skipped)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame["type"] in ("snapshot", "update"):
+                return frame
+
+
+async def test_fan_who_disconnects_resumes_with_every_missed_ball_in_order(start_server):
+    server = start_server("uvicorn")
+    match_id, token, events = demo_match(server.env)
+    url = f"{server.ws_url}/ws/matches/{match_id}/"
+    for seq in range(4):
+        await asyncio.to_thread(publish, server.http_url, match_id, token, seq, events[seq])
+    async with connect(url, origin=server.origin) as ws:
+        first = await next_scored(ws)
+        assert (first["type"], first["seq"]) == ("snapshot", 4)
+        await asyncio.to_thread(publish, server.http_url, match_id, token, 4, events[4])
+        assert (await next_scored(ws))["seq"] == 5
+    last_seen = 5
+    for seq in range(5, 15):  # scored while the fan is away
+        await asyncio.to_thread(publish, server.http_url, match_id, token, seq, events[seq])
+    async with connect(f"{url}?since={last_seen}", origin=server.origin) as ws:
+        missed = [await next_scored(ws) for _ in range(10)]
+        assert [f["seq"] for f in missed] == list(range(6, 16))
+        assert all(f["type"] == "update" for f in missed)
+        assert [f["event"] for f in missed] == events[5:15]
+        await asyncio.to_thread(publish, server.http_url, match_id, token, 15, events[15])
+        live = await next_scored(ws)
+        assert (live["type"], live["seq"]) == ("update", 16)
+
+
+@pytest.mark.redis
+async def test_fan_on_process_b_sees_every_ball_scored_through_process_a_in_order(
+    start_server, databases, redis_url, layer_prefix
+):
+    db = databases.fresh()
+    a = start_server("uvicorn", database_url=db, redis_url=redis_url, layer_prefix=layer_prefix)
+    b = start_server("uvicorn", database_url=db, redis_url=redis_url, layer_prefix=layer_prefix)
+    match_id, token, events = demo_match(a.env)
+    async with connect(f"{b.ws_url}/ws/matches/{match_id}/", origin=b.origin) as fan:
+        assert (await next_scored(fan))["seq"] == 0
+        # Seven overs as fast as A answers, by the replay command through A's HTTP API.
+        replay = asyncio.create_task(
+            asyncio.to_thread(
+                manage, "replay_match", str(match_id), "--speed", "0", "--url", a.http_url,
+                "--token", token, "--progress", "none", "--until", "60", env=a.env,
+            )
+        )  # fmt: skip
+        seen = [await next_scored(fan, timeout=30) for _ in range(60)]
+        assert [f["seq"] for f in seen] == list(range(1, 61))
+        assert [f["event"] for f in seen] == events[:60]
+        assert "replayed: 60 of" in await replay
