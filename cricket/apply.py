@@ -10,7 +10,7 @@ from typing import Any
 
 from cricket import events as ev
 from cricket.errors import IllegalEvent
-from cricket.result import next_innings
+from cricket.result import next_innings, outcome
 from cricket.state import BatterCard, BowlerCard, Innings, MatchState, Partnership
 
 NON_STRIKER_OUTS = frozenset({"run out", "obstructing the field", "handled the ball"})
@@ -187,6 +187,26 @@ def _abandon(state: MatchState, e: ev.Abandon) -> None:
     state.abandon_reason = e.reason
     state.finished = True
     _touch(state, inn)
+
+
+def _bowl_out(state: MatchState, e: ev.BowlOut) -> None:
+    if not isinstance(e.winner, str):
+        raise IllegalEvent("a bowl-out needs a winner")
+    state.setup.team(e.winner)
+    for hits in (e.winner_hits, e.loser_hits):
+        if hits is not None:
+            _count(hits, "bowl-out hits")
+    if e.winner_hits is not None and e.loser_hits is not None and not e.winner_hits > e.loser_hits:
+        raise IllegalEvent("the winner of a bowl-out hits the stumps more often")
+    if state.override is not None or state.abandoned or state.bowl_out is not None:
+        raise IllegalEvent("a bowl-out can only follow a tie")
+    res = outcome(state)
+    if res is None:
+        raise IllegalEvent("the match is not over; a bowl-out decides a tie after the last innings")
+    if res.outcome != "tie" or res.winner is not None:
+        raise IllegalEvent(f"a bowl-out can only decide a tie, not: {res.text}")
+    state.bowl_out = (e.winner, e.winner_hits, e.loser_hits)
+    _touch(state)
 
 
 def _result(state: MatchState, e: ev.Result) -> None:
@@ -746,5 +766,6 @@ _HANDLERS = {
     ev.RevisedTarget: _revised_target,
     ev.EndInnings: _end_innings,
     ev.Abandon: _abandon,
+    ev.BowlOut: _bowl_out,
     ev.Result: _result,
 }

@@ -13,7 +13,7 @@ from cricket.match import Match
 from cricket.result import outcome as match_outcome
 from cricket.setup import MatchSetup, Rules, Team
 
-VERSIONS = ("1.0.0", "1.1.0")
+VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
 # Law 18.11 (new batter takes strike after a catch) applies from this date.
 CATCH_LAW_FROM = "2022-10-01"
 RETIRED = {"retired hurt": "hurt", "retired not out": "not out", "retired out": "out"}
@@ -365,6 +365,9 @@ class _Importer:
                 return
         by = out.get("by") or {}
         method = out.get("method")
+        if out.get("bowl_out") and result == "tie":
+            self.emit(ev.BowlOut(str(out["bowl_out"]), *self._bowl_out_hits(str(out["bowl_out"]))))
+            return
         if winner is not None and result == "tie":
             how = "bowl-out" if out.get("bowl_out") else "tie-break"
             self.emit(ev.Result("tie", None, text=f"match tied; {winner} won the {how}"))
@@ -383,6 +386,18 @@ class _Importer:
             )
         elif result in ("tie", "draw", "no result"):
             self.emit(ev.Result(str(result)))
+
+    def _bowl_out_hits(self, winner: str) -> tuple[int | None, int | None]:
+        """Hits per side from ``info.bowl_out`` (a list of {"bowler", "outcome": hit/miss})."""
+        balls = self.data["info"].get("bowl_out")
+        if not isinstance(balls, list):
+            return None, None
+        won = set(self.match.state.active.get(winner, ()))
+        hits = [0, 0]
+        for b in balls:
+            if isinstance(b, dict) and b.get("outcome") == "hit":
+                hits[0 if b.get("bowler") in won else 1] += 1
+        return hits[0], hits[1]
 
 
 def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event]]:
@@ -555,6 +570,6 @@ def _cricsheet_outcome(res: Any) -> dict[str, Any]:
     if res.outcome == "tie":
         out = {"result": "tie"}
         if res.winner:
-            out["eliminator"] = res.winner
+            out["bowl_out" if res.method == "bowl-out" else "eliminator"] = res.winner
         return out
     return {"result": res.outcome}

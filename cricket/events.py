@@ -176,6 +176,16 @@ class Abandon:
 
 
 @dataclass(frozen=True)
+class BowlOut:
+    """A tied match decided by a bowl-out (ICC playing conditions before super overs, 2007-08):
+    ``winner`` won, hitting the stumps ``winner_hits`` times to the loser's ``loser_hits``."""
+
+    winner: str
+    winner_hits: int | None = None
+    loser_hits: int | None = None
+
+
+@dataclass(frozen=True)
 class Result:
     """The official result as entered by the scorer, overriding the computed one.
     ``outcome`` is "win", "tie", "draw" or "no result"."""
@@ -205,6 +215,7 @@ Event = (
     | RevisedTarget
     | EndInnings
     | Abandon
+    | BowlOut
     | Result
 )
 
@@ -224,6 +235,7 @@ KINDS: dict[str, type] = {
     "revised_target": RevisedTarget,
     "end_innings": EndInnings,
     "abandon": Abandon,
+    "bowl_out": BowlOut,
     "result": Result,
 }
 KIND_OF: dict[type, str] = {cls: kind for kind, cls in KINDS.items()}

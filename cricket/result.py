@@ -211,6 +211,9 @@ def outcome(state: MatchState) -> Outcome | None:
         return Outcome("draw", "match drawn") if multi else Outcome("no result", "no result")
     if base.outcome != "tie":
         return base
+    if state.bowl_out is not None:
+        win = state.bowl_out[0]
+        return Outcome("tie", f"match tied; {win} won the bowl-out", win, "bowl-out")
     rules = state.setup.rules
     supers = state.super_overs()
     complete_pairs = [supers[i : i + 2] for i in range(0, len(supers) - 1, 2)]

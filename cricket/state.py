@@ -129,6 +129,7 @@ class MatchState:
     abandoned: bool = False
     abandon_reason: str = ""
     override: dict[str, object] | None = None
+    bowl_out: tuple[str, int | None, int | None] | None = None  # winner, winner's hits, loser's
     version: int = 0
 
     @classmethod

@@ -58,6 +58,21 @@ EXPECTED = {
         ["England 342/7 (50)", "South Africa 347/5 (49.1)"],
         "South Africa won by 5 wickets",
     ),
+    "1216517.json": (
+        [
+            "Mumbai Indians 176/6 (20)",
+            "Kings XI Punjab 176/6 (20)",
+            "Kings XI Punjab 5/2 (1) [super over]",
+            "Mumbai Indians 5/1 (1) [super over]",
+            "Mumbai Indians 11/1 (1) [super over]",
+            "Kings XI Punjab 15/0 (0.4) [super over]",
+        ],
+        "match tied; Kings XI Punjab won after 2 super overs",
+    ),
+    "287862.json": (
+        ["India 141/9 (20)", "Pakistan 141/7 (20)"],
+        "match tied; India won the bowl-out",
+    ),
 }
 
 
