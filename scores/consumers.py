@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -20,6 +21,8 @@ from realtime.frames import encode
 from realtime.groups import match_group
 from scores import selectors, services
 from scores.models import Match
+
+logger = logging.getLogger(__name__)
 
 LIST_REFRESH_SECONDS = 10.0
 MAX_ID_CHARS = 100
@@ -167,7 +170,10 @@ class MatchListConsumer(ScoreGroups):
     async def refresh_forever(self) -> None:
         while True:
             await asyncio.sleep(LIST_REFRESH_SECONDS)
-            await self.refresh()
+            try:
+                await self.refresh()
+            except Exception:  # e.g. the database restarting: try again next time
+                logger.warning("match list refresh failed", exc_info=True)
 
     async def disconnect(self, code: Any) -> None:
         if getattr(self, "refresher", None) is not None:
