@@ -20,6 +20,7 @@ import json
 import math
 import os
 import platform
+import statistics
 import sys
 import time
 import uuid
@@ -71,6 +72,7 @@ class Options:
     layer: str
     ws: str
     batch: int
+    repeat: int
     timeout: float
     redis_url: str
     record: str | None
@@ -152,6 +154,9 @@ async def drive(
     result["failed"] = failed
     result["open_per_s"] = len(fans) / result["open_seconds"]
     result["open_cpu_s"] = sum(p.cpu() for p in procs) - cpu0
+    print(
+        f"  opened {len(fans)} fans ({failed} failed) in {result['open_seconds']:.1f} s", flush=True
+    )
 
     if presence:  # every fan is in the group once the presence count has reached them all
         waited = time.perf_counter()
@@ -344,6 +349,17 @@ def table(crease: dict[str, Any] | None, reference: dict[str, Any] | None) -> st
     return "\n".join(lines)
 
 
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Each numeric figure's median over the runs (other keys from the first run)."""
+    if not runs:
+        return None
+    merged = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            merged[key] = statistics.median(run[key] for run in runs)
+    return merged
+
+
 def parse(argv: list[str] | None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fans", type=int, default=2000)
@@ -353,10 +369,13 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--server", choices=["crease", "reference", "both"], default="both")
     parser.add_argument("--workers", type=int, default=1, help="Crease server processes")
     parser.add_argument("--layer", choices=["memory", "redis"], default=None)
-    parser.add_argument("--ws", choices=["websockets", "websockets-sansio"], default="websockets")
+    parser.add_argument(
+        "--ws", choices=["websockets", "websockets-sansio"], default="websockets-sansio"
+    )
     parser.add_argument("--batch", type=int, default=500, help="connections opened at once")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for delivery")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each server (medians)")
     parser.add_argument("--record", help="save figures as bench/results/RECORD.json")
     args = parser.parse_args(argv)
     layer = args.layer or ("redis" if args.workers > 1 else "memory")
@@ -367,7 +386,8 @@ def parse(argv: list[str] | None) -> Options:
     return Options(
         fans=args.fans, messages=args.messages, rate=args.rate, size=args.size,
         server=args.server, workers=args.workers, layer=layer, ws=args.ws, batch=args.batch,
-        timeout=args.timeout, redis_url=args.redis_url, record=args.record,
+        repeat=max(1, args.repeat), timeout=args.timeout, redis_url=args.redis_url,
+        record=args.record,
     )  # fmt: skip
 
 
@@ -388,13 +408,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"server core {server_core}, client core {client_core}",
         flush=True,
     )
-    crease = reference = None
-    if opts.server in {"crease", "both"}:
-        crease = run_crease(opts, server_core)
-        print("crease done", flush=True)
-    if opts.server in {"reference", "both"}:
-        reference = run_reference(opts, server_core)
-        print("reference done", flush=True)
+    runs: dict[str, list[dict[str, Any]]] = {"crease": [], "reference": []}
+    for round_ in range(opts.repeat):
+        # Alternate the servers, so that load from other processes hits both alike.
+        for kind, run in (("crease", run_crease), ("reference", run_reference)):
+            if opts.server in {kind, "both"}:
+                result = run(opts, server_core)
+                result["loadavg"] = os.getloadavg()[0]
+                runs[kind].append(result)
+                print(
+                    f"{kind} run {round_ + 1}/{opts.repeat}: "
+                    f"{result['deliveries_per_s']:,.0f} deliveries/s, "
+                    f"{result['cpu_us_per_delivery']:.1f} µs CPU each, "
+                    f"open {result['open_seconds']:.1f} s, load {result['loadavg']:.1f}",
+                    flush=True,
+                )
+    crease = median_run(runs["crease"])
+    reference = median_run(runs["reference"])
+    print(f"medians of {opts.repeat} run(s) each:")
     print(table(crease, reference))
     record: dict[str, Any] = {
         "options": vars(opts),
@@ -402,6 +433,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "crease": crease,
         "reference": reference,
+        "runs": runs,
     }
     if crease:
         if crease.get("closes"):

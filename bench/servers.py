@@ -147,6 +147,13 @@ def crease_env(database_url: str, redis_url: str | None, prefix: str) -> dict[st
             "BEHIND_TLS_PROXY": "0",
             "DATABASE_URL": database_url,
             "LOG_LEVEL": "WARNING",
+            # Every bench fan comes from 127.0.0.1: the per-IP limits (realtime/limits.py) would
+            # refuse all but 2,000 of them. They are policy, not part of the fan-out path.
+            "CREASE_WS_MAX_OPEN_PER_IP": "0",
+            "CREASE_WS_NEW_PER_IP_PER_MINUTE": "0",
+            # Persistent database connections, as production should run (docs/deployment.md):
+            # with the default 0 every chat connect opens and closes two database connections.
+            "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -190,10 +197,11 @@ def chat_setup(env: dict[str, str], *, room: str, usernames: list[str]) -> list[
 
 
 def start_crease(env: dict[str, str], core: int | None, ws: str) -> Server:
-    """One uvicorn process serving config.asgi:application, pings off, no access log."""
+    """One uvicorn process (with Crease's draining shutdown, as in production) serving
+    config.asgi:application, with pings off and no access log."""
     port = free_port()
     command = [
-        str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
+        sys.executable, "-m", "realtime.serve", "config.asgi:application", "--host", "127.0.0.1",
         "--port", str(port), "--ws", ws, "--ws-ping-interval", "86400",
         "--ws-ping-timeout", "86400", "--ws-max-size", "1048576", "--backlog", "4096",
         "--no-access-log", "--log-level", "warning",
