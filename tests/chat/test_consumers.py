@@ -11,7 +11,7 @@ from tests.support.auth import session_cookie
 from tests.support.ws import communicator, receive_json, receive_until
 
 pytestmark = [
-    pytest.mark.usefixtures("hub_teardown"),
+    pytest.mark.usefixtures("hub_teardown", "close_thread_connections"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.db,
 ]
@@ -70,13 +70,6 @@ async def test_a_message_is_stored_then_reaches_every_member_of_the_room_and_no_
     await nothing_but_presence(elsewhere)
     for comm in (alice, reader, elsewhere):
         await comm.disconnect()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-async def test_the_lobby_exists_from_the_migrations():
-    comm, history = await connect("/ws/chat/lobby/")
-    assert history == {"type": "chat.history", "before": None, "messages": [], "has_more": False}
-    await comm.disconnect()
 
 
 async def test_a_room_without_a_row_is_not_found_and_closed_with_4004():

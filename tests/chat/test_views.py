@@ -139,3 +139,17 @@ def test_the_admin_delete_action_hides_messages(client):
     message.refresh_from_db()
     assert message.deleted_at is not None
     assert message.deleted_by == staff
+
+
+def test_the_data_migration_creates_the_lobby():
+    import importlib
+
+    from django.apps import apps
+
+    from chat.models import Room
+
+    Room.objects.filter(slug="lobby").delete()  # transactional tests before may have flushed it
+    migration = importlib.import_module("chat.migrations.0002_lobby")
+    migration.create_lobby(apps, None)
+    migration.create_lobby(apps, None)
+    assert Room.objects.get(slug="lobby").title == "Lobby"
