@@ -114,6 +114,8 @@ def _start_innings(state: MatchState, e: ev.StartInnings) -> None:
             inn.revised_target = runs
             inn.method = method
         state.pending_revision = None
+    # Absence (Law 25.6) is recorded for one innings: the player may bat in a later one.
+    state.absent[batting] = set()
     pending = state.pending_penalty.pop(batting, 0) if not e.super_over else 0
     if pending:
         inn.runs += pending
@@ -383,14 +385,18 @@ def _timed_out(state: MatchState, e: ev.TimedOut) -> None:
 
 def _absent(state: MatchState, e: ev.Absent) -> None:
     inn = _live(state, "an absent batter")
-    if e.player not in state.active[inn.batting] or e.player in inn.batters:
+    card = inn.batters.get(e.player)
+    # A batter who retired (hurt or not out) and cannot resume is also unable to bat again.
+    retired = card is not None and card.status in ("retired hurt", "retired not out")
+    if e.player not in state.active[inn.batting] or (card is not None and not retired):
         raise IllegalEvent(f"{e.player} is not a {inn.batting} batter yet to bat")
     if e.player in state.absent[inn.batting]:
         raise IllegalEvent(f"{e.player} is already absent")
     state.absent[inn.batting].add(e.player)
-    inn.batters[e.player] = BatterCard(
-        e.player, status="absent", dismissal=f"absent {e.reason}".strip()
-    )
+    if card is None:
+        inn.batters[e.player] = BatterCard(
+            e.player, status="absent", dismissal=f"absent {e.reason}".strip()
+        )
     _touch(state, inn)
     if inn.vacancy:
         _check_innings_over(state, inn)

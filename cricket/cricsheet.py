@@ -189,6 +189,12 @@ class _Importer:
                     self.emit(ev.RevisedTarget(new_runs, new_overs, str(method)))
             self._overs(idx, inn)
             self.where = f"innings {idx + 1}"
+            if not so and not inn.get("declared") and self._ended_all_out(idx):
+                # Cricsheet does not record absent batters: the innings ended with fewer than
+                # ten wickets because nobody else could bat (absent or retired hurt).
+                live = self.match.state.live
+                for player in self.match.state.available(live) if live else []:
+                    self.emit(ev.Absent(player))
             live = self.match.state.live
             if live is not None and live.number == len(self.match.state.innings):
                 self.emit(ev.Declaration() if inn.get("declared") else ev.EndInnings())
@@ -251,9 +257,13 @@ class _Importer:
             if r.get("role") == "batter" and r.get("out") in (inn.striker, inn.non_striker):
                 self.emit(ev.Retirement(r["out"], "hurt"))
         wickets = d.get("wickets") or []
-        for w in wickets:
-            if w.get("kind") == "timed out":
-                self.emit(ev.TimedOut(w["player_out"]))
+        # Cricsheet lists a timed-out batter on the ball before they were due in (with the
+        # wicket that made the vacancy), or on the next ball. No ball is bowled to them.
+        timed_out_first = inn.vacancy
+        if timed_out_first:
+            for w in wickets:
+                if w.get("kind") == "timed out":
+                    self.emit(ev.TimedOut(w["player_out"]))
         batter, non_striker, bowler = d["batter"], d["non_striker"], d["bowler"]
         for name in (batter, non_striker):
             if name not in (inn.striker, inn.non_striker):
@@ -282,12 +292,15 @@ class _Importer:
             byes += noballs - nb_value
             noballs = nb_value
         ws: list[ev.Wicket] = []
-        retire: list[ev.Retirement] = []
+        after: list[ev.Retirement | ev.TimedOut] = []
         for w in wickets:
             kind = w.get("kind")
             if kind in RETIRED:
-                retire.append(ev.Retirement(w["player_out"], RETIRED[kind]))
-            elif kind != "timed out":
+                after.append(ev.Retirement(w["player_out"], RETIRED[kind]))
+            elif kind == "timed out":
+                if not timed_out_first:
+                    after.append(ev.TimedOut(w["player_out"]))
+            else:
                 fielders = tuple(f["name"] for f in w.get("fielders", []) if "name" in f)
                 ws.append(ev.Wicket(str(kind), w.get("player_out"), fielders))
         delivery = ev.Delivery(
@@ -306,10 +319,36 @@ class _Importer:
         self.emit(delivery)
         if nxt is not None and ws:
             self._infer_crossing(delivery, nxt)
-        for r in retire:
+        for r in after:
             live = self.match.state.live
-            if live is not None and r.player in (live.striker, live.non_striker):
+            if isinstance(r, ev.TimedOut) or (
+                live is not None and r.player in (live.striker, live.non_striker)
+            ):
                 self.emit(r)
+
+    def _ended_all_out(self, idx: int) -> bool:
+        """Whether an innings that stopped short (wickets, overs and target to spare) was all out.
+
+        True when play went on after it (a later regular innings whose target, if any, is over
+        the full length, so it was not cut short by the weather), or when it was the last
+        innings and the fielding side won by runs without a rain-rule method.
+        """
+        live = self.match.state.live
+        rules = self.setup.rules
+        if live is None or not live.vacancy:
+            return False
+        later = [i for i in self.data["innings"][idx + 1 :] if not i.get("super_over")]
+        if later:
+            if rules.innings_per_side == 2:
+                return True
+            t_overs = (later[0].get("target") or {}).get("overs")
+            return t_overs is None or t_overs == rules.overs
+        out = self.data["info"].get("outcome") or {}
+        return (
+            out.get("winner") == live.bowling
+            and "runs" in (out.get("by") or {})
+            and not out.get("method")
+        )
 
     def _infer_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> None:
         """Cricsheet does not say whether batters crossed; the next ball's ends tell us."""
@@ -482,7 +521,13 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
                     {"player_out": event.player, "kind": f"retired {event.reason}"}
                 )
         elif isinstance(event, ev.TimedOut) and innings_out:
-            innings_out[-1].setdefault("_timed_out", []).append(event.player)
+            last = _last_delivery(innings_out[-1])
+            if last is not None:  # Cricsheet lists it on the ball that made the vacancy
+                last.setdefault("wickets", []).append(
+                    {"player_out": event.player, "kind": "timed out"}
+                )
+            else:
+                innings_out[-1].setdefault("_timed_out", []).append(event.player)
         elif isinstance(event, ev.Substitute) and event.replacement:
             pending_subs.append(
                 {

@@ -102,6 +102,43 @@ def test_the_cli_prints_a_scorecard() -> None:
     assert "England won on boundary count" in j["result"]
 
 
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        (
+            "287862.json",
+            ["India 141/9 (20)", "Pakistan 141/7 (20)", "match tied; India won the bowl-out"],
+        ),
+        (
+            "1384429.json",
+            [
+                "Sri Lanka 279/10 (49.3)",
+                "Bangladesh 282/7 (41.1)",
+                "Bangladesh won by 3 wickets",
+            ],
+        ),
+        (
+            "1216517.json",
+            [
+                "Mumbai Indians 176/6 (20)",
+                "Kings XI Punjab 176/6 (20)",
+                "Kings XI Punjab 5/2 (1) [super over]",
+                "Mumbai Indians 5/1 (1) [super over]",
+                "Mumbai Indians 11/1 (1) [super over]",
+                "Kings XI Punjab 15/0 (0.4) [super over]",
+                "match tied; Kings XI Punjab won after 2 super overs",
+            ],
+        ),
+    ],
+)
+def test_the_cli_scores_a_bowl_out_a_timed_out_and_two_super_overs(
+    name: str, lines: list[str]
+) -> None:
+    r = _cli("scorecard", str(DATA / name))
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout.splitlines() == lines
+
+
 def test_the_cli_rejects_bad_input_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
