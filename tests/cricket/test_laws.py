@@ -10,6 +10,7 @@ import pytest
 from cricket import IllegalEvent, Match
 from cricket.events import (
     Absent,
+    BowlOut,
     Declaration,
     Delivery,
     EndInnings,
@@ -268,6 +269,36 @@ def test_a_side_with_a_batter_absent_hurt_is_all_out_at_nine_wickets() -> None:
     assert snapshot(m)["awaiting"] == "innings_start"
     rows = {r["name"]: r for r in snapshot(m)["innings"][0]["batting"]}
     assert rows["H11"]["dismissal"] == "absent hurt"
+
+
+def test_an_absent_batter_may_bat_in_the_sides_next_innings() -> None:
+    m = started("Test")
+    m.apply(Absent("H11"))
+    m.apply(Declaration())
+    m.apply(StartInnings("Away"))
+    m.apply(NewBatter("A1"))
+    m.apply(NewBatter("A2"))
+    m.apply(NewBowler("H10"))
+    m.apply(Declaration())
+    m.apply(StartInnings("Home"))
+    m.apply(NewBatter("H11"))
+    assert m.state.innings[2].striker == "H11"
+
+
+def test_a_retired_hurt_batter_who_cannot_resume_is_recorded_absent() -> None:
+    m = started()
+    m.apply(Retirement("H1", "hurt"))
+    m.apply(Absent("H1"))
+    m.apply(NewBatter("H3"))
+    assert "H1" not in m.state.available(m.state.innings[0])
+    assert snapshot(m)["innings"][0]["batting"][0]["status"] == "retired hurt"
+
+
+def test_a_bowl_out_is_refused_unless_the_match_is_tied() -> None:
+    m = started()
+    assert_refused(m, BowlOut("Home", 3, 0), "not over")
+    m.apply(Result("win", "Home", runs=5))
+    assert_refused(m, BowlOut("Home"), "only follow a tie")
 
 
 def test_a_retired_hurt_batter_is_not_out_and_may_resume() -> None:
