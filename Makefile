@@ -32,6 +32,9 @@ test: install
 	$(MAKE) --no-print-directory lint migrations-check
 	CREASE_REQUIRE_SERVICES=1 $(PY) -m pytest
 	CREASE_REQUIRE_SERVICES=1 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest -m db
+	# Known vulnerabilities in the installed packages (PyPI's JSON API). --strict: a package the
+	# service cannot answer for fails the step instead of being skipped with a passing exit code.
+	$(PY) -m pip_audit --progress-spinner off --strict
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
