@@ -12,11 +12,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up (apps loaded) before any consumer, model or auth import below.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from realtime.auth import AuthMiddlewareStack  # noqa: E402
 from realtime.lifespan import LifespanRouter  # noqa: E402
 from realtime.limits import ConnectionLimits  # noqa: E402
 
