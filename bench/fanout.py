@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import math
 import os
@@ -24,13 +25,14 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from bench import servers
-from bench.wsclient import Fan, Tally, open_fan
+from bench.wsclient import Fan, Tally, http_post, open_fan
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 ROOM = "bench"
@@ -76,6 +78,8 @@ class Options:
     timeout: float
     redis_url: str
     record: str | None
+    json: str | None = None
+    path: str = "chat"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -95,14 +99,52 @@ def message_text(k: int, size: int) -> str:
     return head + "x" * max(0, size - ENVELOPE - len(head))
 
 
+Publish = Callable[[int], Awaitable[bool]]
+DEMO_MATCH = "scores/demo/1370353.json"
+"""A real match (IPL final 2023, data by Cricsheet) whose balls the scores path posts."""
+
+
+class ScorePublisher:
+    """The scorer service's path: each update is one event POSTed to the HTTP API, in order."""
+
+    def __init__(self, port: int, match_id: int, token: str, events: list[dict[str, Any]]) -> None:
+        self.port = port
+        self.path = f"/api/matches/{match_id}/events"
+        self.token = token
+        self.events = events
+        self.seq = 0
+        self.first = 0
+
+    def first_ball(self) -> int:
+        """Index of the first delivery: the setup events before it are posted before fans come."""
+        self.first = next(i for i, e in enumerate(self.events) if e.get("kind") == "delivery")
+        return self.first
+
+    async def _post(self, index: int, commentary: str) -> bool:
+        body = {"expect_seq": self.seq, "command": self.events[index], "commentary": commentary}
+        status, _ = await http_post(self.port, self.path, json.dumps(body).encode(), self.token)
+        if status == 201:
+            self.seq += 1
+        return status == 201
+
+    async def score_until(self, index: int) -> None:
+        for i in range(index):
+            if not await self._post(i, ""):
+                raise RuntimeError(f"the scores API refused setup event {i}")
+
+    async def post(self, k: int) -> bool:
+        """Update k of the run: the next event, with the marker fans look for as commentary."""
+        return await self._post(self.first + k, f"bench:{k}: scored by the benchmark")
+
+
 class RedisWatch:
     """What Redis saw: subscribers of the room's channel and PUBLISH calls (issue 6 check)."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, group: str) -> None:
         import redis
 
         self.client = redis.Redis.from_url(url)
-        self.channel = f"{prefix}__group__chat.{ROOM}"
+        self.channel = f"{prefix}__group__{group}"
 
     def publishes(self) -> int:
         stats = self.client.info("commandstats").get("cmdstat_publish", {})
@@ -121,8 +163,13 @@ async def drive(
     cookies: list[str | None],
     presence: bool,
     redis: RedisWatch | None,
+    publish: Publish | None = None,
 ) -> dict[str, Any]:
-    """Open the fans, publish, wait for delivery; return the measured figures."""
+    """Open the fans, publish, wait for delivery; return the measured figures.
+
+    The connections on `publish_paths` are opened first: they post chat messages (unless
+    `publish` is given, e.g. the scorer's HTTP API) and the first one watches presence.
+    """
     import resource
 
     result: dict[str, Any] = {"fans": opts.fans}
@@ -154,6 +201,7 @@ async def drive(
     result["failed"] = failed
     result["open_per_s"] = len(fans) / result["open_seconds"]
     result["open_cpu_s"] = sum(p.cpu() for p in procs) - cpu0
+    result["open_cpu_us"] = result["open_cpu_s"] / max(1, len(fans)) * 1e6
     print(
         f"  opened {len(fans)} fans ({failed} failed) in {result['open_seconds']:.1f} s", flush=True
     )
@@ -178,9 +226,14 @@ async def drive(
     begin = time.perf_counter()
     for k in range(opts.messages):
         await asyncio.sleep(max(0.0, begin + k / opts.rate - time.perf_counter()))
-        text = json.dumps({"type": "chat.message", "message": message_text(k, opts.size)})
-        tally.published[k] = time.perf_counter()
-        publishers[k % len(publishers)].send_text(text)
+        if publish is None:
+            text = json.dumps({"type": "chat.message", "message": message_text(k, opts.size)})
+            tally.published[k] = time.perf_counter()
+            publishers[k % len(publishers)].send_text(text)
+        else:
+            tally.published[k] = time.perf_counter()
+            if not await publish(k):
+                result["publish_errors"] = result.get("publish_errors", 0) + 1
     deadline = time.perf_counter() + opts.timeout
     while tally.delivered() < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.02)
@@ -215,7 +268,7 @@ async def drive(
             "server_cpu_util": server_cpu / max(1e-9, finished - begin),
             "cpu_us_per_delivery": server_cpu / max(1, delivered) * 1e6,
             "client_cpu_util": client_cpu / max(1e-9, finished - begin),
-            "frame_bytes": ENVELOPE + len(message_text(0, opts.size)),
+            "frame_bytes": tally.frame_bytes,
             "closes": tally.closes,
             "lost": tally.lost,
         }
@@ -238,16 +291,33 @@ def run_crease(opts: Options, core: int | None) -> dict[str, Any]:
     procs: list[servers.Server] = []
     try:
         servers.prepare_database(env)
-        names = publisher_names(opts)
-        keys = servers.chat_setup(env, room=ROOM, usernames=names)
+        if opts.path == "scores":
+            match_id, token, events = servers.scores_setup(env, DEMO_MATCH)
+        else:
+            names = publisher_names(opts)
+            keys = servers.chat_setup(env, room=ROOM, usernames=names)
         for _ in range(opts.workers):
             procs.append(servers.start_crease(env, core, opts.ws))
-        watch = RedisWatch(opts.redis_url, prefix) if redis_url else None
-        path = f"/ws/chat/{ROOM}/"
-        result = run_loop(
-            drive(opts, procs, fan_path=path, publish_paths=[path] * len(names),
-                  cookies=[f"sessionid={key}" for key in keys], presence=True, redis=watch)
-        )  # fmt: skip
+        if opts.path == "scores":
+            group = f"match.{match_id}"
+            watch = RedisWatch(opts.redis_url, prefix, group) if redis_url else None
+            publish = ScorePublisher(procs[0].port, match_id, token, events)
+            first = publish.first_ball()
+            if first + opts.messages > len(events):
+                raise SystemExit(f"the demo match has only {len(events) - first} events to post")
+            run_loop(publish.score_until(first))
+            path = f"/ws/matches/{match_id}/"
+            result = run_loop(
+                drive(opts, procs, fan_path=path, publish_paths=[path], cookies=[None],
+                      presence=True, redis=watch, publish=publish.post)
+            )  # fmt: skip
+        else:
+            watch = RedisWatch(opts.redis_url, prefix, f"chat.{ROOM}") if redis_url else None
+            path = f"/ws/chat/{ROOM}/"
+            result = run_loop(
+                drive(opts, procs, fan_path=path, publish_paths=[path] * len(names),
+                      cookies=[f"sessionid={key}" for key in keys], presence=True, redis=watch)
+            )  # fmt: skip
     finally:
         for proc in procs:
             proc.stop()
@@ -301,6 +371,7 @@ ROWS = [
     ("connections opened", "opened", "{:,.0f}", None),
     ("open time (s)", "open_seconds", "{:.1f}", "open_seconds"),
     ("opened per second", "open_per_s", "{:,.0f}", None),
+    ("server CPU per connection opened (µs)", "open_cpu_us", "{:,.0f}", None),
     ("delivered / expected", "delivered_ratio", "{:.4f}", "delivered_ratio"),
     ("fan-out p50 (ms, publish to last fan)", "fanout_p50_ms", "{:,.0f}", None),
     ("fan-out p99 (ms)", "fanout_p99_ms", "{:,.0f}", "fanout_p99_ratio"),
@@ -312,6 +383,7 @@ ROWS = [
     ("server CPU per delivery (µs)", "cpu_us_per_delivery", "{:.1f}", None),
     ("server memory per idle fan (KiB)", "kib_per_fan", "{:.1f}", "kib_per_fan"),
     ("client CPU use while publishing", "client_cpu_util", "{:.0%}", None),
+    ("update frame size (bytes)", "frame_bytes", "{:,.0f}", None),
 ]
 
 
@@ -363,6 +435,10 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any] | None:
 def parse(argv: list[str] | None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fans", type=int, default=2000)
+    parser.add_argument(
+        "--path", choices=["chat", "scores"], default="chat",
+        help="chat: messages posted over ws/chat/<room>/; scores: balls POSTed to the scorer API",
+    )  # fmt: skip
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
     parser.add_argument("--size", type=int, default=200, help="bytes of each broadcast frame")
@@ -377,6 +453,7 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each server (medians)")
     parser.add_argument("--record", help="save figures as bench/results/RECORD.json")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     layer = args.layer or ("redis" if args.workers > 1 else "memory")
     if args.workers > 1 and layer == "memory":
@@ -387,7 +464,7 @@ def parse(argv: list[str] | None) -> Options:
         fans=args.fans, messages=args.messages, rate=args.rate, size=args.size,
         server=args.server, workers=args.workers, layer=layer, ws=args.ws, batch=args.batch,
         repeat=max(1, args.repeat), timeout=args.timeout, redis_url=args.redis_url,
-        record=args.record,
+        record=args.record, json=args.json, path=args.path,
     )  # fmt: skip
 
 
@@ -403,7 +480,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if client_core is not None:
         os.sched_setaffinity(0, {client_core})
     print(
-        f"fan-out: {opts.fans} fans, {opts.messages} messages of {opts.size} B at {opts.rate}/s; "
+        f"fan-out ({opts.path}): {opts.fans} fans, {opts.messages} updates at {opts.rate}/s "
+        f"({opts.size} B chat frames); "
         f"crease: {opts.workers} process(es), {opts.layer} layer, uvicorn --ws {opts.ws}; "
         f"server core {server_core}, client core {client_core}",
         flush=True,
@@ -413,14 +491,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         # Alternate the servers, so that load from other processes hits both alike.
         for kind, run in (("crease", run_crease), ("reference", run_reference)):
             if opts.server in {kind, "both"}:
-                result = run(opts, server_core)
+                run_opts = opts
+                if kind == "reference" and opts.path == "scores" and runs["crease"]:
+                    # The reference relays chat-shaped frames as long as Crease's score updates.
+                    run_opts = dataclasses.replace(opts, size=runs["crease"][-1]["frame_bytes"])
+                result = run(run_opts, server_core)
                 result["loadavg"] = os.getloadavg()[0]
                 runs[kind].append(result)
                 print(
                     f"{kind} run {round_ + 1}/{opts.repeat}: "
                     f"{result['deliveries_per_s']:,.0f} deliveries/s, "
                     f"{result['cpu_us_per_delivery']:.1f} µs CPU each, "
-                    f"open {result['open_seconds']:.1f} s, load {result['loadavg']:.1f}",
+                    f"open {result['open_seconds']:.1f} s ({result['open_cpu_us']:,.0f} µs CPU "
+                    f"each), load {result['loadavg']:.1f}",
                     flush=True,
                 )
     crease = median_run(runs["crease"])
@@ -454,6 +537,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         path = RESULTS_DIR / f"{opts.record}.json"
         path.write_text(json.dumps(record, indent=2, default=str) + "\n")
         print(f"saved {path.relative_to(servers.ROOT)}")
+    if opts.json:
+        Path(opts.json).write_text(json.dumps(record, indent=2, default=str) + "\n")
     return record
 
 

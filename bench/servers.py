@@ -7,6 +7,7 @@ starts, and is stopped (SIGTERM, then SIGKILL) when the run ends, whatever happe
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import resource
 import secrets
@@ -18,6 +19,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -194,6 +196,18 @@ def chat_setup(env: dict[str, str], *, room: str, usernames: list[str]) -> list[
     )
     keys = manage(env, "shell", "-c", code).strip().splitlines()[-len(usernames) :]
     return keys
+
+
+def scores_setup(env: dict[str, str], file: str) -> tuple[int, str, list[dict[str, Any]]]:
+    """Import a real match with a scorer and a token; return (match id, token, its events)."""
+    match_id = int(manage(env, "import_cricsheet", file, "--scorer", "benchscorer").split()[-1])
+    token = manage(env, "scorer_token", "benchscorer", "--name", "bench").split()[-1]
+    code = (
+        "import json; from scores.models import Match; "
+        f"print(json.dumps(Match.objects.get(pk={match_id}).replay_events))"
+    )
+    events = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
+    return match_id, token, events
 
 
 def start_crease(env: dict[str, str], core: int | None, ws: str) -> Server:

@@ -33,6 +33,7 @@ class Tally:
     closes: dict[int, int] = field(default_factory=dict)
     presence_count: int = 0
     lost: int = 0
+    frame_bytes: int = 0
 
     def __post_init__(self) -> None:
         self.published = [0.0] * self.messages
@@ -146,6 +147,8 @@ class Fan(asyncio.Protocol):
                 if at >= 0:
                     k = int(buf[at + 6 : buf.index(b":", at + 6, end)])
                     if 0 <= k < tally.messages:
+                        if not tally.counts[k]:
+                            tally.frame_bytes = max(tally.frame_bytes, length)
                         tally.counts[k] += 1
                         tally.last[k] = now
                         tally.arrivals[k].append(now)
@@ -189,3 +192,21 @@ async def open_fan(
     except (OSError, TimeoutError):
         pass
     return None
+
+
+async def http_post(port: int, path: str, body: bytes, token: str) -> tuple[int, bytes]:
+    """One HTTP/1.1 POST with a Bearer token on a fresh connection; (status, body)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    writer.write(head.encode() + body)
+    try:
+        response = await reader.read()
+    finally:
+        writer.close()
+    status_line, _, rest = response.partition(b"\r\n")
+    parts = status_line.split()
+    return (int(parts[1]) if len(parts) > 1 else 0), rest.partition(b"\r\n\r\n")[2]
