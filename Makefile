@@ -16,7 +16,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $$($(PY) scripts/requirements.py --dev)
+	$(PY) scripts/requirements.py --dev > $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: install

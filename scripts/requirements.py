@@ -1,6 +1,5 @@
-"""Print the dependencies declared in pyproject.toml, one per argument, for `pip install`."""
+"""Print the dependencies declared in pyproject.toml, one per line, as a pip requirements file."""
 
-import shlex
 import sys
 import tomllib
 from pathlib import Path
@@ -9,4 +8,4 @@ project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_t
 wanted = list(project["dependencies"])
 if "--dev" in sys.argv:
     wanted += project["optional-dependencies"]["dev"]
-print(" ".join(shlex.quote(item) for item in wanted))
+print("\n".join(wanted))

@@ -89,13 +89,19 @@ def start_server(tmp_path: Path, databases: Databases) -> Iterator[Callable[...,
 
 @pytest.fixture
 async def hub_teardown() -> object:
-    """Close the test loop's process hub after a consumer test, so no task outlives its loop."""
+    """After a consumer test: close the test loop's process hub, so no task outlives its loop,
+    and the database connection of asgiref's sync thread, so that the PostgreSQL test database
+    can be dropped at the end of the session."""
     yield None
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
     from realtime.hub import current_hub
 
     hub = current_hub()
     if hub is not None:
         await hub.close()
+    await sync_to_async(connections.close_all)()
 
 
 ORIGIN = (b"origin", b"http://localhost")

@@ -11,7 +11,7 @@ from tests.support.auth import session_cookie
 from tests.support.ws import communicator, receive_json, receive_until
 
 pytestmark = [
-    pytest.mark.usefixtures("hub_teardown", "close_thread_connections"),
+    pytest.mark.usefixtures("hub_teardown"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.db,
 ]
