@@ -149,8 +149,11 @@ def _lead(state: MatchState, inn: Innings) -> str | None:
     return f"{inn.batting} trail by {theirs - mine} run{'s' * (theirs - mine != 1)}"
 
 
-def _cache(match: Match) -> dict[int, tuple[tuple[int, int | None], dict[str, Any]]]:
-    cache: dict[int, tuple[tuple[int, int | None], dict[str, Any]]] | None = getattr(
+_CacheKey = tuple[int, int | None, tuple[str, ...]]
+
+
+def _cache(match: Match) -> dict[int, tuple[_CacheKey, dict[str, Any]]]:
+    cache: dict[int, tuple[_CacheKey, dict[str, Any]]] | None = getattr(
         match, "_snapshot_cache", None
     )
     if cache is None or getattr(match, "_snapshot_state", None) is not match.state:
@@ -166,8 +169,9 @@ def snapshot(match: Match) -> dict[str, Any]:
     cache = _cache(match)
     innings = []
     for inn in state.innings:
-        # The target is the only thing in an innings dict that depends on other innings.
-        key = (inn.version, state.target(inn))
+        # Only the target and the batting side's players (yet_to_bat: a substitute may join
+        # after the innings) depend on anything outside the innings itself.
+        key = (inn.version, state.target(inn), tuple(state.active[inn.batting]))
         hit = cache.get(inn.number)
         if hit is None or hit[0] != key:
             hit = (key, _innings_dict(state, inn))
