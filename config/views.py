@@ -18,8 +18,10 @@ import realtime.metrics  # noqa: F401 - registers the realtime metrics
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Say what Crease is and link to what exists."""
-    return render(request, "home.html")
+    """Say what Crease is, link to what exists, and show the matches in play."""
+    from scores.selectors import match_list
+
+    return render(request, "home.html", {"matches": match_list(limit=5)})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -94,3 +94,19 @@ async def test_new_connections_per_minute_are_limited(settings):
         await comm.disconnect()
     await comms[2].connect()
     assert (await comms[2].receive_output())["code"] == 4029
+
+
+def test_home_page_lists_matches_in_play_escaped():
+    from cricket import MatchSetup
+    from scores.services import match_create
+
+    players = [f"P{i}" for i in range(11)]
+    setup = MatchSetup.preset(
+        "T20", home="<script>alert(1)</script>", away="Away", home_players=players,
+        away_players=[f"Q{i}" for i in range(11)],
+    )  # fmt: skip
+    match = match_create(setup=setup)
+    body = Client().get("/").content.decode()
+    assert f'href="/matches/{match.id}/"' in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)</script>" not in body
