@@ -1,0 +1,338 @@
+"""Fans of a live match in Python for fault tests, behaving like realtime/static/realtime/live.js.
+
+`Fan` keeps one connection alive to whichever of several servers answers (the list stands in for
+a load balancer), tracks the last `seq`, reconnects with `?since=<seq>` when the connection
+closes (at once with jitter on 1012 and 4008, exponential backoff with full jitter otherwise,
+never on 1000/1009/4003/4004), drops duplicates (seq <= last) and reconnects on a gap
+(seq > last + 1). It records the seq of every frame it applied, so a test can assert "every ball
+exactly once, in order", and keeps the scoreboard applied as docs/protocol.md says.
+
+`stalled_fan` opens a WebSocket by hand and then never reads: a client that stopped reading or a
+peer that vanished without closing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import os
+import random
+import socket
+import struct
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+NO_RETRY = frozenset({1000, 1009, 4003, 4004})
+"""Close codes after which retrying cannot help (as in live.js)."""
+AT_ONCE = frozenset({1012, 4008})
+"""Close codes that ask for an immediate reconnect: server restarting, client too slow."""
+SEQUENCED = frozenset({"snapshot", "update"})
+
+
+def origin_of(ws_url: str) -> str:
+    """The Origin a browser on that server's pages would send."""
+    parts = urlsplit(ws_url)
+    return f"{'https' if parts.scheme == 'wss' else 'http'}://{parts.netloc}"
+
+
+class Fan:
+    """A resuming fan of one match, on the first of `urls` that answers (then round-robin)."""
+
+    def __init__(
+        self,
+        urls: Sequence[str],
+        path: str,
+        *,
+        first: int = 0,
+        since: int | None = None,
+        base_delay: float = 0.5,
+        max_delay: float = 5.0,
+        at_once_jitter: float = 1.0,
+        ping_every: float = 20.0,
+        dead_after: float = 45.0,
+        name: str = "",
+    ) -> None:
+        self.urls = list(urls)
+        self.path = path
+        self.index = first
+        self.last: int | None = since
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.at_once_jitter = at_once_jitter
+        self.ping_every = ping_every
+        self.dead_after = dead_after
+        self.name = name
+        # What happened, for assertions.
+        self.seqs: list[int] = []
+        """The seq of every snapshot or update applied, in the order applied."""
+        self.snapshots = 0
+        self.duplicates = 0
+        self.gaps = 0
+        self.connections = 0
+        self.failed_connects = 0
+        self.close_codes: list[int | None] = []
+        """Why each connection ended: the server's close code (1006 when it just went away),
+        or None when this fan closed it itself to catch up after a gap or a dead link."""
+        self.servers: list[str] = []
+        """The server of each successful connection, in order."""
+        self.presence: dict[str, Any] | None = None
+        self.errors: list[dict[str, Any]] = []
+        self.board: dict[str, Any] | None = None
+        self.summary = ""
+        self.status = ""
+        self.commentary: list[dict[str, Any]] = []
+        self.offline_reason: int | None = None
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._ws: ClientConnection | None = None
+        self._stopped = False
+        self._attempt = 0
+
+    # Life cycle
+
+    def start(self) -> Fan:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"fan {self.name}")
+        return self
+
+    async def stop(self) -> None:
+        """Close for good (code 1000, like a page being closed)."""
+        self._stopped = True
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self._ws.close(1000, "page closed")
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._raise_if_crashed()
+
+    def _raise_if_crashed(self) -> None:
+        task = self._task
+        if task is not None and task.done() and not task.cancelled() and task.exception():
+            raise RuntimeError(f"fan {self.name} crashed") from task.exception()
+
+    @property
+    def live(self) -> bool:
+        return self._ws is not None
+
+    async def wait_until(self, predicate: Callable[[Fan], bool], timeout: float) -> None:
+        """Wait until predicate(self) holds; TimeoutError with what the fan saw otherwise."""
+        deadline = time.monotonic() + timeout
+        while not predicate(self):
+            self._raise_if_crashed()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"fan {self.name} waited {timeout}s; {self.describe()}")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(remaining, 0.5)):
+                    await self._changed.wait()
+
+    async def wait_for_seq(self, seq: int, timeout: float) -> None:
+        await self.wait_until(lambda fan: fan.last is not None and fan.last >= seq, timeout)
+
+    def describe(self) -> str:
+        tail = self.seqs[-5:]
+        return (
+            f"last={self.last} applied={len(self.seqs)} (... {tail}) gaps={self.gaps} "
+            f"duplicates={self.duplicates} connections={self.connections} "
+            f"closes={self.close_codes} failed_connects={self.failed_connects}"
+        )
+
+    # The connection loop
+
+    def _url(self) -> str:
+        base = self.urls[self.index % len(self.urls)]
+        since = f"?since={self.last}" if self.last is not None else ""
+        return f"{base}{self.path}{since}"
+
+    async def _run(self) -> None:
+        while not self._stopped:
+            url = self._url()
+            base = self.urls[self.index % len(self.urls)]
+            try:
+                ws = await connect(url, origin=origin_of(base), open_timeout=5)  # type: ignore[arg-type]
+            except (OSError, InvalidHandshake, TimeoutError):
+                # Refused (that server is down or draining): the balancer tries another one.
+                self.failed_connects += 1
+                self.index += 1
+                await self._backoff()
+                continue
+            self._ws = ws
+            self.connections += 1
+            self.servers.append(base)
+            self._changed.set()
+            reason = await self._read(ws)
+            self._ws = None
+            self.close_codes.append(reason)
+            self._changed.set()
+            if self._stopped:
+                return
+            if reason is None:  # a gap or a dead link: catch up from the same server at once
+                await asyncio.sleep(random.random() * 0.25)
+            elif reason in NO_RETRY:
+                self.offline_reason = reason
+                return
+            elif reason in AT_ONCE:
+                if reason == 1012:
+                    self.index += 1  # that server is going away; the balancer sends us elsewhere
+                await asyncio.sleep(random.random() * self.at_once_jitter)
+            else:
+                self.index += 1
+                await self._backoff()
+
+    async def _backoff(self) -> None:
+        ceiling = min(self.max_delay, self.base_delay * 2**self._attempt)
+        self._attempt += 1
+        await asyncio.sleep(random.random() * ceiling)
+
+    async def _read(self, ws: ClientConnection) -> int | None:
+        """Read frames until the connection ends; the close code, or None if we closed it."""
+        last_frame = last_ping = time.monotonic()
+        try:
+            while True:
+                now = time.monotonic()
+                if now - last_ping >= self.ping_every:
+                    last_ping = now
+                    await ws.send('{"type": "ping"}')
+                wait = min(
+                    self.ping_every - (now - last_ping), self.dead_after - (now - last_frame)
+                )
+                try:
+                    async with asyncio.timeout(max(wait, 0.01)):
+                        raw = await ws.recv()
+                except TimeoutError:
+                    if time.monotonic() - last_frame >= self.dead_after:
+                        await ws.close(4000, "no word from the server")
+                        return None
+                    continue
+                last_frame = time.monotonic()
+                self._attempt = 0  # the link works: the next failure starts the backoff afresh
+                if not self._frame(raw):
+                    await ws.close(4000, "client reconnecting")
+                    return None
+        except ConnectionClosed:
+            code = ws.close_code
+            return 1006 if code is None else code
+
+    def _frame(self, raw: str | bytes) -> bool:
+        """Apply one frame; False when a gap means we must reconnect with ?since=."""
+        self._changed.set()
+        message = json.loads(raw)
+        kind = message["type"]
+        seq = message.get("seq")
+        if kind == "presence":
+            self.presence = message
+            return True
+        if kind == "error":
+            self.errors.append(message)
+            return True
+        if kind not in SEQUENCED or not isinstance(seq, int):
+            return True
+        if kind == "snapshot":
+            self.snapshots += 1
+        elif self.last is not None and seq <= self.last:
+            self.duplicates += 1
+            return True
+        elif self.last is not None and seq > self.last + 1:
+            self.gaps += 1
+            return False
+        self.last = seq
+        self.seqs.append(seq)
+        self._apply(message)
+        return True
+
+    def _apply(self, message: dict[str, Any]) -> None:
+        """Keep the page's state as docs/protocol.md says to apply `snapshot` and `update`."""
+        self.summary = message["summary"]
+        if message["type"] == "snapshot":
+            self.board = message["scoreboard"]
+            self.status = message["match"]["status"]
+            self.commentary = list(message["commentary"])
+            return
+        assert self.board is not None, "an update before any snapshot"
+        innings = self.board["innings"]
+        index = message["innings"]
+        if index == len(innings):
+            innings.append(message["scoreboard_innings"])
+        else:
+            innings[index] = message["scoreboard_innings"]
+        self.board["current"] = message["live"]
+        self.board.update(message["overview"])
+        self.board["seq"] = message["seq"]
+        self.status = message["status"]
+        if message["commentary"] is not None:
+            self.commentary.insert(0, message["commentary"])
+
+
+def fans_between(urls: Sequence[str], path: str, count: int, **options: Any) -> list[Fan]:
+    """`count` fans, started; fan i connects first to urls[i % len(urls)]."""
+    return [
+        Fan(urls, path, first=i % len(urls), name=str(i), **options).start() for i in range(count)
+    ]
+
+
+async def all_reach(fans: Sequence[Fan], seq: int, timeout: float) -> None:
+    await asyncio.gather(*(fan.wait_for_seq(seq, timeout) for fan in fans))
+
+
+# A client that never reads
+
+
+async def stalled_fan(
+    port: int, path: str, *, rcvbuf: int | None = None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Open a WebSocket by hand (handshake only), then read nothing and answer no ping.
+
+    With `rcvbuf`, the socket's receive buffer is shrunk before connecting, so the server's
+    writes back up after a few frames (a phone on a stalled link)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if rcvbuf is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    reader, writer = await asyncio.open_connection(sock=sock, limit=2**24)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Origin: http://127.0.0.1:{port}\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    status = await reader.readline()
+    assert b" 101 " in status, status
+    while (await reader.readline()) not in (b"\r\n", b""):
+        pass  # the rest of the handshake's headers
+    return reader, writer
+
+
+async def read_until_close(reader: asyncio.StreamReader, timeout: float) -> tuple[int, int | None]:
+    """Read server frames off a raw connection until its close frame: (data frames, close code).
+
+    The close code is None when the connection ended without a close frame."""
+    frames = 0
+    async with asyncio.timeout(timeout):
+        while True:
+            try:
+                head = await reader.readexactly(2)
+            except asyncio.IncompleteReadError:
+                return frames, None
+            opcode, length = head[0] & 0x0F, head[1] & 0x7F
+            if length == 126:
+                length = struct.unpack("!H", await reader.readexactly(2))[0]
+            elif length == 127:
+                length = struct.unpack("!Q", await reader.readexactly(8))[0]
+            payload = await reader.readexactly(length)  # server frames are never masked
+            if opcode == 0x8:
+                return frames, struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+            if opcode in (0x1, 0x2):
+                frames += 1
