@@ -113,10 +113,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several server threads write the event log; wait for the lock instead of failing at once.
+    # Several server threads write the event log; wait for the lock instead of failing at once
+    # (SQLITE_TIMEOUT seconds; then the write fails and the scorer gets `storage_failed`).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": env_int("SQLITE_TIMEOUT", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     )
 _test_db = os.environ.get("CREASE_TEST_DB_NAME")
 if _test_db:
