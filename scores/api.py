@@ -54,29 +54,40 @@ def _authorize(raw: str, match_id: int) -> tuple[Any, int | None]:
     return user, None
 
 
-@csrf_exempt
-async def match_events(request: HttpRequest, match_id: int) -> JsonResponse:
-    """Append one scorer command to a match's log; 201 {"seq": N} once stored and sent."""
-    if request.method != "POST":
-        response = _error(405, "method_not_allowed", "POST a JSON scorer command")
-        response["Allow"] = "POST"
-        return response
-    try:
-        declared = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY_BYTES:
-        return _error(413, "too_large", f"the body is limited to {MAX_BODY_BYTES} bytes")
-    raw = _bearer(request)
-    if raw is None:
-        return _error(401, "unauthorized", "send Authorization: Bearer <your scorer token>")
-    user, refused = await database_sync_to_async(_authorize)(raw, match_id)
+class _Refused(Exception):
+    """An HTTP error decided inside the database hop, carried out of it."""
+
+    def __init__(self, response: JsonResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _authorized_apply(
+    raw: str, match_id: int, content: dict[str, Any] | None, problem: JsonResponse | None
+) -> services.Applied:
+    """Check the token, then (if the body was valid) store the command: one thread hop, so one
+    database connection. Auth errors come before body errors, as a client would expect."""
+    user, refused = _authorize(raw, match_id)
     if refused == 401:
-        return _error(401, "unauthorized", "the token is wrong or revoked")
+        raise _Refused(_error(401, "unauthorized", "the token is wrong or revoked"))
     if refused == 404:
-        return _error(404, "not_found", f"no match {match_id}")
+        raise _Refused(_error(404, "not_found", f"no match {match_id}"))
     if refused == 403:
-        return _error(403, "forbidden", "this token's user is not a scorer of this match")
+        raise _Refused(_error(403, "forbidden", "this token's user is not a scorer of this match"))
+    if problem is not None:
+        raise _Refused(problem)
+    assert content is not None
+    return services.command_apply(
+        match_id=match_id,
+        user=user,
+        command=content["command"],
+        expect_seq=content.get("expect_seq"),
+        commentary=content.get("commentary"),
+    )
+
+
+def _body(request: HttpRequest) -> dict[str, Any] | JsonResponse:
+    """The decoded command body, or the 4xx response a bad one gets (sent once authorized)."""
     content_type = request.content_type or ""
     if content_type != "application/json":
         return _error(415, "unsupported_media_type", "send Content-Type: application/json")
@@ -99,14 +110,33 @@ async def match_events(request: HttpRequest, match_id: int) -> JsonResponse:
         return _error(400, "invalid_command", "'expect_seq' must be a whole number or absent")
     if "command" not in content:
         return _error(400, "invalid_command", "the body needs a 'command'")
+    return content
+
+
+@csrf_exempt
+async def match_events(request: HttpRequest, match_id: int) -> JsonResponse:
+    """Append one scorer command to a match's log; 201 {"seq": N} once stored and sent."""
+    if request.method != "POST":
+        response = _error(405, "method_not_allowed", "POST a JSON scorer command")
+        response["Allow"] = "POST"
+        return response
     try:
-        applied = await services.command_submit(
-            match_id=match_id,
-            user=user,
-            command=content["command"],
-            expect_seq=expect_seq,
-            commentary=content.get("commentary"),
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        return _error(413, "too_large", f"the body is limited to {MAX_BODY_BYTES} bytes")
+    raw = _bearer(request)
+    if raw is None:
+        return _error(401, "unauthorized", "send Authorization: Bearer <your scorer token>")
+    parsed = _body(request)
+    content, problem = (None, parsed) if isinstance(parsed, JsonResponse) else (parsed, None)
+    try:
+        applied = await services.command_publish(
+            match_id, lambda: _authorized_apply(raw, match_id, content, problem)
         )
+    except _Refused as refused:
+        return refused.response
     except services.CommandError as exc:
         extra = {"seq": exc.seq} if exc.seq is not None else {}
         return _error(STATUS.get(exc.code, 400), exc.code, exc.reason, **extra)

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import secrets
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,13 +265,15 @@ def _apply_locked(
 
 # Broadcast, after commit only.
 
-_publish_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
+# Weak values: a match's lock lives while a command of it is in flight, so requests naming
+# any number of match ids (most refused) leave nothing behind.
+_publish_locks: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, weakref.WeakValueDictionary[int, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
 
 
 def _publish_lock(match_id: int) -> asyncio.Lock:
-    locks = _publish_locks.setdefault(asyncio.get_running_loop(), {})
+    locks = _publish_locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
     lock = locks.get(match_id)
     if lock is None:
         lock = locks[match_id] = asyncio.Lock()
@@ -304,14 +307,27 @@ async def command_submit(
     Commands to one match from this process are applied and broadcast one at a time, so this
     process's fans receive its seqs in order.
     """
-    async with _publish_lock(match_id):
-        applied = await database_sync_to_async(command_apply)(
+    return await command_publish(
+        match_id,
+        lambda: command_apply(
             match_id=match_id,
             user=user,
             command=command,
             expect_seq=expect_seq,
             commentary=commentary,
-        )
+        ),
+    )
+
+
+async def command_publish(match_id: int, write: Callable[[], Applied]) -> Applied:
+    """Run `write` (sync: stores one command of this match, e.g. via command_apply) in ONE
+    worker-thread hop, then broadcast what it stored; whatever `write` raises propagates.
+
+    One hop is one database connection with CONN_MAX_AGE=0, so a caller with more to check
+    (the HTTP API's token) does it inside `write` rather than in a hop of its own.
+    """
+    async with _publish_lock(match_id):
+        applied = await database_sync_to_async(write)()
         try:
             await applied_broadcast(applied)
         except Exception:
