@@ -10,7 +10,6 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.sessions import InstanceSessionWrapper
-from channels.utils import await_many_dispatch
 from django.conf import settings
 
 from realtime import closecodes
@@ -70,7 +69,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         gauge = OPEN_CONNECTIONS.labels(self.metrics_kind)
         gauge.inc()
         try:
-            await await_many_dispatch([receive], self.dispatch)
+            while True:  # one source: no extra task per connection, as await_many_dispatch makes
+                await self.dispatch(await receive())
         except StopConsumer:
             pass
         finally:
