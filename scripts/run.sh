@@ -16,7 +16,7 @@ $PY manage.py migrate --no-input
 
 if [ "$DEMO" = "0" ]; then
   echo "Crease on http://$HOST:$PORT/  (practice socket: ws://localhost:$PORT/practice)"
-  exec .venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" \
+  exec $PY -m realtime.serve config.asgi:application --host "$HOST" --port "$PORT" \
     --ws-max-size 1048576 --ws-ping-interval 20 --ws-ping-timeout 20 --no-access-log
 fi
 
@@ -24,7 +24,7 @@ fi
 TOKEN=$($PY manage.py scorer_token demo-scorer --create-user --name demo --replace)
 MATCH=$($PY manage.py import_cricsheet "$DEMO_FILE" --reuse --scorer demo-scorer)
 
-.venv/bin/uvicorn config.asgi:application --host "$HOST" --port "$PORT" \
+$PY -m realtime.serve config.asgi:application --host "$HOST" --port "$PORT" \
   --ws-max-size 1048576 --ws-ping-interval 20 --ws-ping-timeout 20 --no-access-log &
 SERVER=$!
 REPLAY=""
