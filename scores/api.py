@@ -7,14 +7,18 @@ goes through the same service as the scorer console: stored, then broadcast, the
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from scores import selectors, services
 from scores.models import Match
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 16 * 1024
 STATUS = {
@@ -67,7 +71,11 @@ def _authorized_apply(
 ) -> services.Applied:
     """Check the token, then (if the body was valid) store the command: one thread hop, so one
     database connection. Auth errors come before body errors, as a client would expect."""
-    user, refused = _authorize(raw, match_id)
+    try:
+        user, refused = _authorize(raw, match_id)
+    except DatabaseError:  # the database is away: the same answer as a failed write (503)
+        logger.exception("checking a token for match %s failed", match_id)
+        raise services.CommandError("storage_failed", services.STORAGE_FAILED) from None
     if refused == 401:
         raise _Refused(_error(401, "unauthorized", "the token is wrong or revoked"))
     if refused == 404:

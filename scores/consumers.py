@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 
 from realtime import closecodes
 from realtime.broadcast import broadcast
@@ -233,7 +234,13 @@ class ScorerConsumer(ScoreGroups):
             return
         user = self.scope["user"]
         # Rights are checked on every command: they may have been withdrawn since connecting.
-        if not await database_sync_to_async(_scorer_allowed)(user, self.match_pk):
+        try:
+            allowed = await database_sync_to_async(_scorer_allowed)(user, self.match_pk)
+        except DatabaseError:  # the database is away: nothing can be stored either
+            logger.exception("checking scorer rights for match %s failed", self.match_pk)
+            await self.send_error("storage_failed", services.STORAGE_FAILED, id=command_id)
+            return
+        if not allowed:
             await self.send_error(
                 "not_a_scorer", "you are no longer a scorer of this match", id=command_id
             )

@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 MATCHES_GROUP = "matches"
 """Group of match-list pages: told when a match is created or changes status."""
 TOKEN_PREFIX = "crs_"
+STORAGE_FAILED = "the event could not be stored; nothing was sent"
 
 
 class CommandError(Exception):
@@ -191,9 +192,7 @@ def command_apply(
             # The engine state may already hold the command: forget it, rebuild next time.
             cache.drop(match_id)
             logger.exception("storing a command for match %s failed", match_id)
-            raise CommandError(
-                "storage_failed", "the event could not be stored; nothing was sent"
-            ) from None
+            raise CommandError("storage_failed", STORAGE_FAILED) from None
         except BaseException:
             cache.drop(match_id)
             raise
