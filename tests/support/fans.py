@@ -272,10 +272,16 @@ class Fan:
             self.commentary.insert(0, message["commentary"])
 
 
-def fans_between(urls: Sequence[str], path: str, count: int, **options: Any) -> list[Fan]:
-    """`count` fans, started; fan i connects first to urls[i % len(urls)]."""
+def fans_between(
+    urls: Sequence[str], path: str, count: int, *, first: int | None = None, **options: Any
+) -> list[Fan]:
+    """`count` fans, started; fan i connects first to urls[i % len(urls)], or all to
+    urls[first]."""
     return [
-        Fan(urls, path, first=i % len(urls), name=str(i), **options).start() for i in range(count)
+        Fan(
+            urls, path, first=i % len(urls) if first is None else first, name=str(i), **options
+        ).start()
+        for i in range(count)
     ]
 
 
