@@ -292,53 +292,82 @@ async def all_reach(fans: Sequence[Fan], seq: int, timeout: float) -> None:
 # A client that never reads
 
 
+class Stalled:
+    """A raw WebSocket client socket that nobody reads (see stalled_fan)."""
+
+    def __init__(self, sock: socket.socket, pending: bytes) -> None:
+        self.sock = sock
+        self._buffer = pending
+
+    async def _exactly(self, n: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        while len(self._buffer) < n:
+            chunk = await loop.sock_recv(self.sock, 65536)
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    async def read_until_close(self, timeout: float) -> tuple[int, int | None]:
+        """Read the frames the server sent until its close frame: (data frames, close code).
+
+        The close code is None when the connection ended without a close frame."""
+        frames = 0
+        async with asyncio.timeout(timeout):
+            try:
+                while True:
+                    head = await self._exactly(2)
+                    opcode, length = head[0] & 0x0F, head[1] & 0x7F
+                    if length == 126:
+                        length = struct.unpack("!H", await self._exactly(2))[0]
+                    elif length == 127:
+                        length = struct.unpack("!Q", await self._exactly(8))[0]
+                    payload = await self._exactly(length)  # server frames are never masked
+                    if opcode == 0x8:
+                        return frames, struct.unpack("!H", payload[:2])[0] if payload else None
+                    if opcode in (0x1, 0x2):
+                        frames += 1
+            except (EOFError, ConnectionError):
+                return frames, None
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 async def stalled_fan(
-    port: int, path: str, *, rcvbuf: int | None = None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    port: int, path: str, *, rcvbuf: int | None = None, mss: int | None = None
+) -> Stalled:
     """Open a WebSocket by hand (handshake only), then read nothing and answer no ping.
 
-    With `rcvbuf`, the socket's receive buffer is shrunk before connecting, so the server's
-    writes back up after a few frames (a phone on a stalled link)."""
+    Nothing reads the socket afterwards (not even an asyncio transport), so the kernel's
+    receive buffer fills. With `rcvbuf` that buffer is shrunk before connecting, and with `mss`
+    the segment size it announces (the server's kernel sizes its send buffer in segments: on
+    loopback's 64 KiB segments that is megabytes), so the server's writes back up after a few
+    frames, as on a phone whose link stalled."""
+    loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if rcvbuf is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    if mss is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
     sock.setblocking(False)
-    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
-    reader, writer = await asyncio.open_connection(sock=sock, limit=2**24)
+    await loop.sock_connect(sock, ("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    writer.write(
+    await loop.sock_sendall(
+        sock,
         (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
             f"Origin: http://127.0.0.1:{port}\r\n\r\n"
-        ).encode()
+        ).encode(),
     )
-    await writer.drain()
-    status = await reader.readline()
-    assert b" 101 " in status, status
-    while (await reader.readline()) not in (b"\r\n", b""):
-        pass  # the rest of the handshake's headers
-    return reader, writer
-
-
-async def read_until_close(reader: asyncio.StreamReader, timeout: float) -> tuple[int, int | None]:
-    """Read server frames off a raw connection until its close frame: (data frames, close code).
-
-    The close code is None when the connection ended without a close frame."""
-    frames = 0
-    async with asyncio.timeout(timeout):
-        while True:
-            try:
-                head = await reader.readexactly(2)
-            except asyncio.IncompleteReadError:
-                return frames, None
-            opcode, length = head[0] & 0x0F, head[1] & 0x7F
-            if length == 126:
-                length = struct.unpack("!H", await reader.readexactly(2))[0]
-            elif length == 127:
-                length = struct.unpack("!Q", await reader.readexactly(8))[0]
-            payload = await reader.readexactly(length)  # server frames are never masked
-            if opcode == 0x8:
-                return frames, struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
-            if opcode in (0x1, 0x2):
-                frames += 1
+    response = b""
+    async with asyncio.timeout(10):
+        while b"\r\n\r\n" not in response:
+            chunk = await loop.sock_recv(sock, 4096)
+            assert chunk, "the server closed during the handshake"
+            response += chunk
+    head, _, pending = response.partition(b"\r\n\r\n")
+    assert b" 101 " in head.split(b"\r\n")[0], head
+    return Stalled(sock, pending)
