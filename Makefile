@@ -52,9 +52,10 @@ format: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Fan-out benchmark (a few minutes); e.g. make bench BENCH_ARGS="--fans 10000 --repeat 2".
 bench: install
 	bash scripts/services.sh
-	$(PY) -m bench.fanout
+	$(PY) -m bench.fanout $(BENCH_ARGS)
 
 bench-engine: install
 	$(PY) -m bench.engine_replay
