@@ -6,8 +6,14 @@ from scores import api, views
 
 urlpatterns = [
     path("matches/", views.match_list, name="match_list"),
+    path("matches/new/", views.match_new, name="match_new"),
     path("matches/<int:match_id>/", views.match_detail, name="match_detail"),
     path("matches/<int:match_id>/score/", views.match_score, name="match_score"),
+    path(
+        "matches/<int:match_id>/score/events/<int:at>",
+        views.match_score_event,
+        name="match_score_event",
+    ),
     # The HTTP publish API (scores/api.py, docs/api.md).
     path("api/matches/<int:match_id>", api.match_state, name="api_match"),
     path("api/matches/<int:match_id>/events", api.match_events, name="api_match_events"),

@@ -11,13 +11,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cricket.events import DELIVERY_WICKETS
-from scores import selectors
+from cricket.events import DELIVERY_WICKETS, RETIREMENT_REASONS
+from scores import selectors, services
+from scores.forms import MatchCreateForm, preset_rules
 
 LIVE_STATUSES = ("live", "innings_break")
 STATUS_LABELS = {
@@ -132,6 +135,54 @@ def match_score(request: HttpRequest, match_id: int) -> HttpResponse:
             "snapshot": snapshot,
             "board": board(snapshot),
             "rules": (match.setup or {}).get("rules", {}),
+            "squads": _squads(match.setup or {}),
             "wicket_kinds": DELIVERY_WICKETS,
+            "retirement_reasons": RETIREMENT_REASONS,
         },
+    )
+
+
+def _squads(setup: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Each team's named players and substitutes, for the console's substitution form."""
+    squads = {}
+    for side in ("home", "away"):
+        team = setup.get(side) or {}
+        if team.get("name"):
+            squads[team["name"]] = {
+                "players": list(team.get("players") or []),
+                "substitutes": list(team.get("substitutes") or []),
+            }
+    return squads
+
+
+@login_required
+@require_GET
+def match_score_event(request: HttpRequest, match_id: int, at: int) -> JsonResponse:
+    """A scorer's look at engine event `at` as it was scored (to pre-fill the console's edit
+    form): the event, who was batting and bowling before it, and the fielding side."""
+    match = _match_or_404(match_id)
+    if not selectors.scorer_can_score(user=request.user, match=match):
+        return JsonResponse({"error": "not_a_scorer", "reason": "no scorer rights"}, status=403)
+    found = selectors.event_context(match=match, at=at)
+    if found is None:
+        return JsonResponse({"error": "not_found", "reason": f"no event #{at}"}, status=404)
+    return JsonResponse(found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def match_new(request: HttpRequest) -> HttpResponse:
+    """Set up a match in the browser; its creator becomes its scorer and goes to the console."""
+    form = MatchCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            match = services.match_create(setup=data["setup"], title=data["title"] or None)
+            services.scorer_grant(user=request.user, match=match)
+        return redirect("match_score", match_id=match.pk)
+    return render(
+        request,
+        "scores/match_new.html",
+        {"form": form, "presets": preset_rules()},
+        status=400 if request.method == "POST" else 200,
     )

@@ -130,3 +130,140 @@ def test_team_and_player_names_render_as_text_not_html(client, path):
 
 def test_home_page_links_to_the_match_list(client):
     assert 'href="/matches/"' in client.get("/").content.decode()
+
+
+# The new-match form (/matches/new/).
+
+NEW = {
+    "title": "",
+    "format": "T20",
+    "overs": "1",
+    "home": "Northfield",
+    "away": "Southbury",
+    "home_players": "Ann\nBea\nCat",
+    "away_players": "Dan\nEd\nFay",
+    "toss_winner": "home",
+    "toss_decision": "bat",
+}
+
+
+def nothing_created():
+    from chat.models import Room
+    from scores.models import Match, Player, Scorer, Team
+
+    return (
+        not Match.objects.exists()
+        and not Team.objects.exists()
+        and not Player.objects.exists()
+        and not Scorer.objects.exists()
+        and not Room.objects.filter(slug__startswith="match-").exists()
+    )
+
+
+def test_match_list_links_to_the_new_match_form(client):
+    assert 'href="/matches/new/"' in client.get("/matches/").content.decode()
+
+
+def test_new_match_form_asks_anonymous_visitors_to_log_in(client):
+    page = client.get("/matches/new/")
+    assert page.status_code == 302
+    assert page["Location"] == "/accounts/login/?next=/matches/new/"
+    assert client.post("/matches/new/", NEW).status_code == 302
+    assert nothing_created()
+
+
+def test_new_match_is_created_and_its_creator_scores_it(client):
+    from scores.models import Match
+
+    creator = user("cara")
+    client.force_login(creator)
+    form = client.get("/matches/new/")
+    assert form.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in form.content.decode()
+    page = client.post("/matches/new/", {**NEW, "title": f"  Final {EVIL} "})
+    match = Match.objects.get()
+    assert page.status_code == 302
+    assert page["Location"] == f"/matches/{match.id}/score/"
+    assert match.title == f"Final {EVIL}"
+    assert match.status == "scheduled"
+    assert match.setup["home"]["players"] == ["Ann", "Bea", "Cat"]
+    assert match.setup["rules"]["overs"] == 1
+    assert match.setup["toss_winner"] == "Northfield"
+    assert match.setup["toss_decision"] == "bat"
+    assert (
+        f'data-chat-room="match-{match.id}"' in client.get(f"/matches/{match.id}/").content.decode()
+    )
+    console = client.get(page["Location"])
+    assert console.status_code == 200
+    html = console.content.decode()
+    assert 'data-awaiting="innings_start"' in html
+    assert EVIL not in html
+    # The next match gets the default title and shares the teams by name.
+    client.post("/matches/new/", {**NEW, "toss_winner": "", "toss_decision": ""})
+    assert Match.objects.order_by("-id").first().title == "Northfield v Southbury"
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"home": ""}, "This field is required."),
+        ({"away": "Northfield"}, "The two teams need different names."),
+        ({"home_players": "Ann"}, "list 2 to 11 players"),
+        ({"away_players": "Dan\nEd\nDan"}, "Dan is listed twice"),
+        ({"away_players": "\n".join(f"P{i}" for i in range(12))}, "(12 given)"),
+        ({"home_players": "Ann\n" + "z" * 81}, "limited to 80 characters"),
+        ({"format": "Sixes"}, "Select a valid choice."),
+        ({"balls_per_over": "0"}, "greater than or equal to 1"),
+        ({"toss_decision": ""}, "or neither"),
+    ],
+)
+def test_bad_new_match_is_refused_with_the_reason_and_creates_nothing(client, changes, reason):
+    client.force_login(user("cara"))
+    page = client.post("/matches/new/", {**NEW, **changes})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert reason in html
+    assert 'class="errorlist' in html
+    assert nothing_created()
+
+
+def test_bad_new_match_shows_the_typed_text_escaped(client):
+    client.force_login(user("cara"))
+    page = client.post("/matches/new/", {**NEW, "home_players": EVIL, "home": EVIL})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert EVIL not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert nothing_created()
+
+
+def test_new_match_without_a_csrf_token_is_refused(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user("cara"))
+    page = strict.post("/matches/new/", NEW)
+    assert page.status_code == 403
+    assert nothing_created()
+
+
+def test_scorer_reads_a_past_ball_with_who_was_batting_to_edit_it(client):
+    match = make_match()
+    scorer = user("sam")
+    services.scorer_grant(user=scorer, match=match)
+    score(match, 8)
+    client.force_login(scorer)
+    found = client.get(f"/matches/{match.id}/score/events/5").json()
+    assert found["at"] == 5
+    assert found["seq"] == 8
+    assert found["event"]["kind"] == "delivery"
+    assert found["over"] == "0.1"
+    assert (found["striker"], found["non_striker"], found["bowler"]) == (
+        "WP Saha",
+        "Shubman Gill",
+        "DL Chahar",
+    )
+    assert "MS Dhoni" in found["fielders"]
+    assert client.get(f"/matches/{match.id}/score/events/99").status_code == 404
+    client.force_login(user("fan"))
+    assert client.get(f"/matches/{match.id}/score/events/5").status_code == 403

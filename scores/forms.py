@@ -1,0 +1,144 @@
+"""The form that sets up a new match in the browser: teams, playing XIs, format and toss.
+
+The form checks what a person can get wrong in a text box (blank or repeated names, too many or
+too few players); the engine's `MatchSetup.preset` then checks the cricket, and its reason is
+shown as a form error. Nothing is created until both agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from cricket.errors import IllegalEvent
+from cricket.setup import PRESETS, MatchSetup, Rules
+
+NAME_MAX = 80
+"""Team and player names; two team names and " v " fit the match title (200)."""
+TITLE_MAX = 200
+MIN_PLAYERS = 2
+MAX_PLAYERS = 11
+FORMAT_CHOICES = [
+    ("T20", "T20 (20 overs)"),
+    ("ODI", "ODI (50 overs)"),
+    ("Hundred", "The Hundred (100 balls)"),
+    ("Test", "Test (two innings each)"),
+]
+SIDE_CHOICES = [("", "not decided"), ("home", "Home team"), ("away", "Away team")]
+DECISION_CHOICES = [("", "–"), ("bat", "bat"), ("field", "field")]
+OVERRIDES = ("overs", "balls_per_over", "max_overs_per_bowler")
+
+
+def _players(text: str, team: str) -> list[str]:
+    """One player per line, trimmed, blank lines skipped; 2 to 11 unique names."""
+    names = [" ".join(line.split()) for line in text.splitlines()]
+    names = [n for n in names if n]
+    too_long = [n for n in names if len(n) > NAME_MAX]
+    if too_long:
+        raise forms.ValidationError(
+            f"{team}: player names are limited to {NAME_MAX} characters "
+            f"({too_long[0][:20]}… is {len(too_long[0])})"
+        )
+    if not MIN_PLAYERS <= len(names) <= MAX_PLAYERS:
+        raise forms.ValidationError(
+            f"{team}: list {MIN_PLAYERS} to {MAX_PLAYERS} players, one per line "
+            f"({len(names)} given)"
+        )
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise forms.ValidationError(f"{team}: {name} is listed twice")
+        seen.add(name.casefold())
+    return names
+
+
+class MatchCreateForm(forms.Form):
+    """A new match. `cleaned_data["setup"]` holds the engine's MatchSetup once valid."""
+
+    title = forms.CharField(
+        max_length=TITLE_MAX,
+        required=False,
+        help_text="Optional; defaults to “Home v Away”.",
+    )
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="T20", label="Format")
+    overs = forms.IntegerField(
+        min_value=1, max_value=200, required=False, label="Overs per innings",
+        help_text="Leave blank for the format's own.",
+    )  # fmt: skip
+    balls_per_over = forms.IntegerField(
+        min_value=1, max_value=12, required=False, label="Balls per over"
+    )
+    max_overs_per_bowler = forms.IntegerField(
+        min_value=1, max_value=200, required=False, label="Max overs per bowler"
+    )
+    home = forms.CharField(max_length=NAME_MAX, label="Home team")
+    away = forms.CharField(max_length=NAME_MAX, label="Away team")
+    home_players = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 11}),
+        label="Home playing XI",
+        help_text="One player per line, 2 to 11.",
+        max_length=MAX_PLAYERS * (NAME_MAX + 2) + 200,
+    )
+    away_players = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 11}),
+        label="Away playing XI",
+        help_text="One player per line, 2 to 11.",
+        max_length=MAX_PLAYERS * (NAME_MAX + 2) + 200,
+    )
+    toss_winner = forms.ChoiceField(choices=SIDE_CHOICES, required=False, label="Toss won by")
+    toss_decision = forms.ChoiceField(choices=DECISION_CHOICES, required=False, label="Chose to")
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_home(self) -> str:
+        return " ".join(self.cleaned_data["home"].split())
+
+    def clean_away(self) -> str:
+        return " ".join(self.cleaned_data["away"].split())
+
+    def clean_home_players(self) -> list[str]:
+        return _players(self.cleaned_data["home_players"], "Home playing XI")
+
+    def clean_away_players(self) -> list[str]:
+        return _players(self.cleaned_data["away_players"], "Away playing XI")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        home, away = data["home"], data["away"]
+        if home.casefold() == away.casefold():
+            self.add_error("away", "The two teams need different names.")
+            return data
+        winner, decision = data.get("toss_winner") or None, data.get("toss_decision") or None
+        if bool(winner) != bool(decision):
+            self.add_error(
+                "toss_decision", "Give both the toss winner and their decision, or neither."
+            )
+            return data
+        overrides = {k: data[k] for k in OVERRIDES if data.get(k) is not None}
+        try:
+            data["setup"] = MatchSetup.preset(
+                data["format"],
+                home=home,
+                away=away,
+                home_players=data["home_players"],
+                away_players=data["away_players"],
+                toss_winner={"home": home, "away": away}.get(winner or ""),
+                toss_decision=decision,
+                **overrides,
+            )
+        except IllegalEvent as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+
+def preset_rules() -> dict[str, dict[str, Any]]:
+    """Each format's defaults for the overridable rules (shown beside the form's fields)."""
+    base = Rules()
+    return {
+        fmt: {k: values.get(k, getattr(base, k)) for k in OVERRIDES}
+        for fmt, values in PRESETS.items()
+    }

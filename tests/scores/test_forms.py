@@ -1,0 +1,82 @@
+"""The new-match form: what a person can type wrong is refused with a clear reason, and a valid
+form carries the engine's MatchSetup."""
+
+from __future__ import annotations
+
+import pytest
+
+from scores.forms import MAX_PLAYERS, NAME_MAX, MatchCreateForm
+
+
+def data(**overrides):
+    base = {
+        "title": "",
+        "format": "T20",
+        "home": "Northfield",
+        "away": "Southbury",
+        "home_players": "Ann\nBea\nCat",
+        "away_players": "Dan\nEd\nFay",
+        "toss_winner": "",
+        "toss_decision": "",
+    }
+    return {**base, **overrides}
+
+
+def errors(form: MatchCreateForm) -> str:
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+def test_valid_form_builds_the_engine_setup_with_names_trimmed():
+    form = MatchCreateForm(
+        data(
+            home="  North   field ",
+            home_players="  Ann  Smith \n\n Bea\r\nCat  \n",
+            toss_winner="away",
+            toss_decision="field",
+            overs="1",
+        )
+    )
+    assert form.is_valid(), form.errors
+    setup = form.cleaned_data["setup"]
+    assert setup.home.name == "North field"
+    assert setup.home.players == ("Ann Smith", "Bea", "Cat")
+    assert setup.toss_winner == "Southbury"
+    assert setup.toss_decision == "field"
+    assert setup.rules.overs == 1
+    assert setup.rules.max_overs_per_bowler == 4  # the T20 preset's, not overridden
+
+
+@pytest.mark.parametrize(
+    ("fmt", "overs", "balls"),
+    [("ODI", 50, 6), ("Hundred", 20, 5), ("Test", None, 6)],
+)
+def test_each_format_preset_gives_its_playing_conditions(fmt, overs, balls):
+    form = MatchCreateForm(data(format=fmt))
+    assert form.is_valid(), form.errors
+    rules = form.cleaned_data["setup"].rules
+    assert (rules.overs, rules.balls_per_over) == (overs, balls)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"home": ""}, "required"),
+        ({"home": "x" * (NAME_MAX + 1)}, f"at most {NAME_MAX}"),
+        ({"away": "northfield"}, "different names"),
+        ({"home_players": "Ann"}, "2 to 11 players"),
+        ({"home_players": "\n".join(f"P{i}" for i in range(MAX_PLAYERS + 1))}, "(12 given)"),
+        ({"away_players": "Dan\nEd\ndan"}, "dan is listed twice"),
+        ({"away_players": "Dan\n" + "y" * (NAME_MAX + 1)}, "limited to"),
+        ({"format": "Sixes"}, "valid choice"),
+        ({"overs": "0"}, "greater than or equal to 1"),
+        ({"balls_per_over": "six"}, "whole number"),
+        ({"toss_winner": "home"}, "or neither"),
+        ({"toss_decision": "bat"}, "or neither"),
+        ({"toss_winner": "visitors", "toss_decision": "bat"}, "valid choice"),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason(changes, reason):
+    form = MatchCreateForm(data(**changes))
+    assert not form.is_valid()
+    assert reason in errors(form)
+    assert "setup" not in form.cleaned_data
