@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, IntegerField, Value, When
 
+from cricket import codec
+from cricket.match import Match as EngineMatch
 from scores.engine import Engine, cache, engine_replay, setup_decode
 from scores.frames import snapshot_payload
 from scores.models import LogEntry, Match, Scorer
@@ -104,3 +106,27 @@ def log_frames_after(
         .order_by("seq")
         .values_list("seq", "frame")[:limit]
     )
+
+
+def event_context(*, match: Match, at: int) -> dict[str, Any] | None:
+    """Engine event `at` (1-based) as scored, with who was batting and bowling just before it
+    and the fielding side then (the console pre-fills its edit form); None if there is none."""
+    with cache.lock(match.id):
+        engine = engine_get(match=match)
+        events, seq, setup = engine.match.events, engine.seq, engine.setup
+        entry = engine.entries[at - 1] if 1 <= at <= len(engine.entries) else None
+    if entry is None:
+        return None
+    before = EngineMatch.from_events(setup, events[: at - 1]).state
+    live = before.live
+    return {
+        "at": at,
+        "seq": seq,
+        "event": codec.event_to_dict(events[at - 1]),
+        "over": entry.over,
+        "description": entry.description,
+        "striker": live.striker if live else None,
+        "non_striker": live.non_striker if live else None,
+        "bowler": live.bowler if live else None,
+        "fielders": list(before.active[live.bowling]) if live else [],
+    }
