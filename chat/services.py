@@ -54,6 +54,8 @@ def _clean_body(body: object) -> str:
         raise ChatRefused(
             "message_too_long", f"messages are limited to {MAX_MESSAGE_CHARS} characters"
         )
+    if "\x00" in text:  # PostgreSQL cannot store NUL; refuse it on every database alike
+        raise ChatRefused("invalid_message", "messages may not contain NUL characters")
     return text
 
 
@@ -119,7 +121,10 @@ def user_mute(*, username: object, minutes: object, moderator: AbstractBaseUser)
         raise ChatRefused(
             "invalid_message", f"'minutes' must be a whole number from 0 to {MAX_MUTE_MINUTES}"
         )
-    user = get_user_model().objects.filter(username=username).first()
+    # No user name holds a NUL (and PostgreSQL refuses one in a query): nobody to look up.
+    user = (
+        None if "\x00" in username else get_user_model().objects.filter(username=username).first()
+    )
     if user is None:
         raise ChatRefused("not_found", f"no user named {username!r}")
     if user.pk == moderator.pk:

@@ -1,6 +1,8 @@
 """Every WebSocket route of the app, gathered from the apps that own them."""
 
-from django.urls import path
+from typing import Any
+
+from django.urls import path, re_path
 
 from chat.routing import websocket_urlpatterns as chat_routes
 from practice.consumers import PracticeConsumer
@@ -14,4 +16,13 @@ websocket_urlpatterns = [
     path("practice", PracticeConsumer.as_asgi()),
     *chat_routes,
     *score_routes,
+    # Anything else: refused at the handshake, not an exception in the server's log.
+    re_path(r"", lambda scope, receive, send: no_such_endpoint(receive, send)),
 ]
+
+
+async def no_such_endpoint(receive: Any, send: Any) -> None:
+    """Refuse the handshake of a path that is no endpoint (HTTP 403 on the wire; 4004 to ASGI)."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.close", "code": 4004})

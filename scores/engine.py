@@ -56,6 +56,8 @@ def command_decode(data: Any) -> Command:
     (with the engine's reason) for the event inside it."""
     if not isinstance(data, dict):
         raise InvalidCommand("command must be a JSON object with a 'kind'")
+    if has_nul(data):
+        raise InvalidCommand("command text may not contain NUL characters")
     kind = data.get("kind")
     if not isinstance(kind, str):
         raise InvalidCommand("command needs a string 'kind'")
@@ -77,6 +79,23 @@ def command_decode(data: Any) -> Command:
             raise InvalidCommand(f"{kind} needs an 'event'")
         return Command(kind, event=codec.event_from_dict(data["event"]), at=at)
     return Command("append", event=codec.event_from_dict(data))
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a JSON value holds a NUL character in any string or key (PostgreSQL can store
+    neither in text nor in jsonb, so such input is refused on every database alike)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def setup_decode(setup: dict[str, Any]) -> MatchSetup:

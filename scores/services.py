@@ -182,6 +182,8 @@ def command_apply(
         raise CommandError(
             "invalid_command", f"commentary is limited to {MAX_COMMENTARY_CHARS} characters"
         )
+    if text is not None and "\x00" in text:
+        raise CommandError("invalid_command", "commentary may not contain NUL characters")
     lock = cache.lock(match_id)
     with lock:
         try:
