@@ -4,6 +4,7 @@
 import { LiveSocket } from "../realtime/live.js";
 import {
   applyUpdate,
+  currentInnings,
   el,
   embeddedSnapshot,
   fromSnapshot,
@@ -14,6 +15,7 @@ import {
 const root = document.getElementById("console");
 const matchId = root.dataset.matchId;
 const rules = JSON.parse(document.getElementById("rules-data").textContent) || {};
+const squads = JSON.parse(document.getElementById("squads-data").textContent) || {};
 const $ = (id) => document.getElementById(id);
 const awaitingText = $("awaiting");
 const commentaryList = $("commentary");
@@ -24,7 +26,7 @@ const PENDING_TIMEOUT_MS = 15000;
 
 let state = fromSnapshot(embeddedSnapshot());
 let pending = null; // {id, what, ackSeq, timer}
-let editing = null; // {at, entry}
+let editing = null; // {at, entry, mode: "replace" | "insert", context: the ball as scored, or null}
 let counter = 0;
 const extras = new Set();
 
@@ -86,28 +88,29 @@ function renderPanels() {
   const panel = editing ? "delivery" : board.awaiting;
   root.dataset.awaiting = board.awaiting;
   for (const node of root.querySelectorAll(".panel")) node.hidden = node.id !== `panel-${panel}`;
-  awaitingText.textContent = editing
-    ? `Editing ball ${editing.entry.over}: tap what really happened.`
-    : describeAwaiting(board);
+  awaitingText.textContent = !editing
+    ? describeAwaiting(board)
+    : editing.mode === "insert"
+      ? `Inserting a missed ball before ${editing.entry.over}: tap what happened.`
+      : `Editing ball ${editing.entry.over}: tap what really happened.`;
   $("editing").hidden = !editing;
   if (editing) {
     $("editing-text").textContent = `${editing.entry.over} ${editing.entry.description}`;
+    $("edit-insert").setAttribute("aria-pressed", String(editing.mode === "insert"));
   }
+  root.dataset.editing = editing ? editing.mode : "";
+  renderTools(board, cur);
 
+  const now = currentInnings(board);
+  const cards = new Map((now && !now.closed ? now.batting : []).map((row) => [row.name, row]));
   $("batter-choices").replaceChildren(
-    ...(board.batters_available || []).map((name) =>
-      choice(name, { kind: "new_batter", player: name }, `${name} comes in`),
-    ),
+    ...(board.batters_available || []).map((name) => {
+      const retired = cards.get(name)?.status?.startsWith("retired") ? cards.get(name).status : null;
+      const label = retired ? `${name} (resumes, ${retired})` : name;
+      return choice(label, { kind: "new_batter", player: name }, retired ? `${name} resumes` : `${name} comes in`);
+    }),
   );
-  $("bowler-choices").replaceChildren(
-    ...(board.bowlers || []).map((b) =>
-      el(
-        "li", { class: b.eligible ? "eligible" : "not-eligible" },
-        choice(b.name, { kind: "new_bowler", bowler: b.name }, `${b.name} to bowl`, !b.eligible),
-        b.reason ? el("span", { class: "reason" }, b.reason) : null,
-      ),
-    ),
-  );
+  $("bowler-choices").replaceChildren(...bowlerChoices(board, false));
   $("innings-choices").replaceChildren(
     ...(board.next_innings || []).map((o) => {
       const tag = o.super_over ? " (super over)" : o.follow_on ? " (follow-on)" : "";
@@ -116,17 +119,87 @@ function renderPanels() {
     }),
   );
 
-  const out = wicketForm.elements.player_out;
-  const outNames = [cur.striker, cur.non_striker].filter(Boolean);
-  if ([...out.options].map((o) => o.value).join("|") !== outNames.join("|")) {
-    out.replaceChildren(...outNames.map((name) => el("option", { value: name }, name)));
-  }
-  const fielder = wicketForm.elements.fielder;
-  const fielders = (board.bowlers || []).map((b) => b.name);
-  if ([...fielder.options].slice(1).map((o) => o.value).join("|") !== fielders.join("|")) {
-    fielder.replaceChildren(el("option", { value: "" }, "none"), ...fielders.map((n) => el("option", { value: n }, n)));
-  }
+  // Editing a past ball: the batters and fielders of that moment, once the server said who.
+  const ctx = editing && editing.context;
+  setOptions(wicketForm.elements.player_out, (ctx ? [ctx.striker, ctx.non_striker] : [cur.striker, cur.non_striker]).filter(Boolean));
+  setOptions(wicketForm.elements.fielder, ctx ? ctx.fielders : (board.bowlers || []).map((b) => b.name), "none");
   setEnabled();
+}
+
+/** Replace a select's options when the names changed (keeps the choice otherwise). */
+function setOptions(select, names, blank = null) {
+  const values = [...(blank === null ? [] : [""]), ...names];
+  if ([...select.options].map((o) => o.value).join("|") === values.join("|")) return;
+  const kept = select.value;
+  select.replaceChildren(...values.map((v) => el("option", { value: v }, v || blank)));
+  if (values.includes(kept)) select.value = kept;
+}
+
+/** The bowlers with the engine's eligibility; `midOver` replaces the bowler during an over. */
+function bowlerChoices(board, midOver) {
+  return (board.bowlers || []).map((b) =>
+    el(
+      "li", { class: b.eligible ? "eligible" : "not-eligible" },
+      choice(
+        b.name,
+        midOver ? { kind: "new_bowler", bowler: b.name, mid_over: true } : { kind: "new_bowler", bowler: b.name },
+        midOver ? `${b.name} finishes the over` : `${b.name} to bowl`,
+        !b.eligible,
+      ),
+      b.reason ? el("span", { class: "reason" }, b.reason) : null,
+    ),
+  );
+}
+
+const IN_PLAY = new Set(["delivery", "new_bowler", "new_batter"]);
+
+/** Show only the tools whose event the engine would take now (see docs/protocol.md: awaiting). */
+function renderTools(board, cur) {
+  const wait = board.awaiting;
+  const batting = IN_PLAY.has(wait) && Boolean(cur.striker || cur.non_striker);
+  const allowed = {
+    events: (board.seq || 0) > 0,
+    delivery: wait === "delivery",
+    batting,
+    innings: IN_PLAY.has(wait),
+    not_over: wait !== "match_over",
+  };
+  for (const node of root.querySelectorAll(".tools [data-when]")) {
+    node.hidden = Boolean(editing) || !allowed[node.dataset.when];
+  }
+  root.querySelector(".tools").hidden = Boolean(editing);
+
+  // Change bowler: before the over's first ball the named bowler is swapped; during the over
+  // (an injury, a suspension) another bowler finishes it.
+  const midOver = (cur.this_over || []).length > 0;
+  $("bowler-change-hint").textContent = midOver
+    ? `${cur.bowler} cannot finish the over: who bowls the rest of it?`
+    : `Name a different bowler for this over before its first ball (instead of ${cur.bowler}).`;
+  $("bowler-change-choices").replaceChildren(...(wait === "delivery" ? bowlerChoices(board, midOver) : []));
+
+  setOptions($("retire-form").elements.player, [cur.striker, cur.non_striker].filter(Boolean));
+  substituteNames(board);
+}
+
+/** Suggestions for the substitute form: who is playing for the chosen team, and its named subs. */
+function substituteNames(board) {
+  const team = $("substitute-form").elements.team.value;
+  const now = currentInnings(board);
+  const live = now && !now.closed;
+  let playing = (squads[team] || {}).players || [];
+  if (live && team === now.batting_team) {
+    playing = [...now.batting.map((b) => b.name), ...now.yet_to_bat];
+  } else if (live && (board.bowlers || []).length) {
+    playing = board.bowlers.map((b) => b.name);
+  }
+  const fill = (id, names) => {
+    const list = $(id);
+    if ([...list.options].map((o) => o.value).join("|") !== names.join("|")) {
+      list.replaceChildren(...names.map((n) => el("option", { value: n })));
+    }
+  };
+  fill("sub-out-names", playing);
+  fill("sub-in-names", ((squads[team] || {}).substitutes || []).filter((n) => !playing.includes(n)));
 }
 
 function setEnabled() {
@@ -140,15 +213,17 @@ function setEnabled() {
 
 // Commands
 
-function send(command, what) {
+function send(command, what, form = null) {
   if (pending) {
     log("wait for the last entry to be acknowledged", "error");
     return;
   }
   let wrapped = command;
   if (editing && command.kind === "delivery") {
-    wrapped = { kind: "replace", at: editing.at, event: command };
-    what = `edit ${editing.entry.over}: ${what}`;
+    wrapped = { kind: editing.mode, at: editing.at, event: command };
+    what = editing.mode === "insert"
+      ? `insert before ${editing.entry.over}: ${what}`
+      : `edit ${editing.entry.over}: ${what}`;
   }
   const id = `c${Date.now().toString(36)}-${++counter}`;
   const frame = { type: "command", id, expect_seq: live.lastSeq ?? state.seq, command: wrapped };
@@ -158,7 +233,7 @@ function send(command, what) {
     log(`not connected: "${what}" was not sent`, "error");
     return;
   }
-  pending = { id, what, ackSeq: null };
+  pending = { id, what, ackSeq: null, form };
   pending.timer = window.setTimeout(() => {
     if (pending && pending.id === id) {
       log(`no answer for "${what}"; check the scoreboard before entering it again`, "error");
@@ -188,8 +263,15 @@ function acknowledged(message) {
   pending.ackSeq = message.seq;
   commentaryInput.value = "";
   extras.clear();
+  renderExtras();
   editing = null;
   wicketForm.hidden = true;
+  markPrevious(null);
+  if (pending.form) {
+    pending.form.reset();
+    const tool = pending.form.closest("details");
+    if (tool) tool.open = false;
+  }
   renderPanels();
   settle();
 }
@@ -269,7 +351,15 @@ for (const button of root.querySelectorAll("[data-runs]")) {
 
 $("wicket-open").addEventListener("click", () => {
   wicketForm.hidden = !wicketForm.hidden;
-  if (!wicketForm.hidden) wicketForm.elements.kind.focus();
+  if (wicketForm.hidden) return;
+  if (!(editing && editing.context && editing.mode === "replace")) {
+    // A fresh wicket: the striker is out unless the scorer says otherwise.
+    const cur = state.scoreboard.current || {};
+    const ctx = editing && editing.context;
+    wicketForm.reset();
+    wicketForm.elements.player_out.value = (ctx ? ctx.striker : cur.striker) || "";
+  }
+  wicketForm.elements.kind.focus();
 });
 $("wicket-cancel").addEventListener("click", () => {
   wicketForm.hidden = true;
@@ -300,41 +390,168 @@ function numberOrNull(value) {
 $("end-innings-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const reason = event.target.elements.reason.value.trim();
-  send({ kind: "end_innings", reason }, `end of innings${reason ? ` (${reason})` : ""}`);
+  send({ kind: "end_innings", reason }, `end of innings${reason ? ` (${reason})` : ""}`, event.target);
 });
-$("revised-form").addEventListener("submit", (event) => {
+$("revised-form")?.addEventListener("submit", (event) => {
   event.preventDefault();
   const f = event.target.elements;
   const command = { kind: "revised_target", runs: numberOrNull(f.runs.value), overs: numberOrNull(f.overs.value), method: f.method.value.trim() || "DLS" };
-  send(command, `revised target ${command.runs ?? "–"} in ${command.overs ?? "–"} overs`);
+  send(command, `revised target ${command.runs ?? "–"} in ${command.overs ?? "–"} overs`, event.target);
 });
 $("result-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const f = event.target.elements;
   const command = { kind: "result", outcome: f.outcome.value, winner: f.winner.value || null, text: f.text.value.trim() || null };
-  send(command, `result: ${command.text || command.outcome}`);
+  send(command, `result: ${command.text || command.outcome}`, event.target);
 });
 $("abandon-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const reason = event.target.elements.reason.value.trim();
-  send({ kind: "abandon", reason }, `match abandoned${reason ? ` (${reason})` : ""}`);
+  send({ kind: "abandon", reason }, `match abandoned${reason ? ` (${reason})` : ""}`, event.target);
+});
+
+let editToken = 0;
+
+$("retire-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const f = event.target.elements;
+  if (!f.player.value) return;
+  send({ kind: "retirement", player: f.player.value, reason: f.reason.value }, `${f.player.value} retires ${f.reason.value}`, event.target);
+});
+$("substitute-form").addEventListener("change", (event) => {
+  if (event.target.name === "team") substituteNames(state.scoreboard);
+});
+$("substitute-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const f = event.target.elements;
+  const command = {
+    kind: "substitute",
+    team: f.team.value,
+    player_in: f.player_in.value.trim(),
+    player_out: f.player_out.value.trim(),
+    replacement: f.replacement.checked,
+    reason: f.reason.value.trim(),
+  };
+  if (!command.player_in || !command.player_out) {
+    log("name the player coming off and the one coming on", "error");
+    return;
+  }
+  send(command, `${command.player_in} on for ${command.player_out} (${command.team})`, event.target);
+});
+$("penalty-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const f = event.target.elements;
+  const runs = Number(f.runs.value);
+  if (!Number.isInteger(runs) || runs < 1) {
+    log("penalty runs must be a whole number of at least 1", "error");
+    return;
+  }
+  send({ kind: "penalty_runs", team: f.team.value, runs }, `${runs} penalty run${runs === 1 ? "" : "s"} to ${f.team.value}`, event.target);
 });
 
 function startEditing(item) {
   if (!item || !item.dataset.at) return;
   const index = [...commentaryList.querySelectorAll("li[data-seq]")].indexOf(item);
-  editing = { at: Number(item.dataset.at), entry: state.commentary[index] };
+  editing = { at: Number(item.dataset.at), entry: state.commentary[index], mode: "replace", context: null };
   extras.clear();
   renderExtras();
+  markPrevious(null);
+  wicketForm.hidden = true;
+  commentaryInput.value = editing.entry.text || "";
   renderPanels();
   awaitingText.scrollIntoView({ block: "nearest" });
+  loadBall(editing);
 }
+
+/** Fetch the ball being edited as it was scored and pre-fill the pad and the wicket form. */
+async function loadBall(target) {
+  const token = ++editToken;
+  root.dataset.editLoaded = "false";
+  let context = null;
+  try {
+    const response = await fetch(`/matches/${matchId}/score/events/${target.at}`, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    context = await response.json();
+  } catch (error) {
+    log(`could not load ball ${target.entry.over} to edit (${error.message}); enter it afresh`, "error");
+  }
+  if (token !== editToken || editing !== target) return; // another edit began meanwhile
+  if (context && context.event && context.event.kind === "delivery") {
+    target.context = context;
+    if (target.mode === "replace") prefill(context);
+  }
+  renderPanels();
+  root.dataset.editLoaded = "true";
+}
+
+function prefill(context) {
+  const d = context.event;
+  extras.clear();
+  let runs = d.runs || 0;
+  if (d.wides) {
+    extras.add("wide");
+    runs = Math.max(0, d.wides - (rules.wide_runs ?? 1));
+  } else {
+    if (d.noballs) extras.add("noball");
+    if (d.byes) {
+      extras.add("bye");
+      runs = d.byes;
+    } else if (d.legbyes) {
+      extras.add("legbye");
+      runs = d.legbyes;
+    }
+  }
+  renderExtras();
+  markPrevious(runs);
+  const wicket = (d.wickets || [])[0];
+  wicketForm.hidden = !wicket;
+  if (wicket) {
+    setOptions(wicketForm.elements.player_out, [context.striker, context.non_striker].filter(Boolean));
+    setOptions(wicketForm.elements.fielder, context.fielders, "none");
+    const f = wicketForm.elements;
+    f.kind.value = wicket.kind;
+    f.player_out.value = wicket.player_out || context.striker || "";
+    f.fielder.value = (wicket.fielders || [])[0] || "";
+    f.runs.value = String(runs);
+    f.crossed.checked = Boolean(wicket.crossed);
+  }
+}
+
+/** Mark the runs button of the ball being edited (what was scored), or clear the mark. */
+function markPrevious(runs) {
+  for (const button of root.querySelectorAll("[data-runs]")) {
+    const was = runs !== null && Number(button.dataset.runs) === runs;
+    button.classList.toggle("was", was);
+    if (was) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+}
+
 commentaryList.addEventListener("click", (event) => startEditing(event.target.closest("li.editable")));
 commentaryList.addEventListener("keydown", (event) => {
   if (event.key === "Enter") startEditing(event.target.closest("li.editable"));
 });
 $("edit-cancel").addEventListener("click", () => {
   editing = null;
+  extras.clear();
+  renderExtras();
+  markPrevious(null);
+  wicketForm.hidden = true;
+  commentaryInput.value = "";
+  renderPanels();
+});
+$("edit-insert").addEventListener("click", () => {
+  if (!editing) return;
+  editing.mode = editing.mode === "insert" ? "replace" : "insert";
+  extras.clear();
+  markPrevious(null);
+  wicketForm.hidden = true;
+  if (editing.mode === "insert") commentaryInput.value = "";
+  else if (editing.context) prefill(editing.context);
+  renderExtras();
   renderPanels();
 });
 $("edit-delete").addEventListener("click", () => {
@@ -350,7 +567,11 @@ function handle(message) {
   switch (message.type) {
     case "snapshot":
       state = fromSnapshot(message);
-      if (editing) editing = null; // the log changed under the edit: pick the ball again
+      if (editing) {
+        editing = null; // the log changed under the edit: pick the ball again
+        markPrevious(null);
+        wicketForm.hidden = true;
+      }
       render();
       settle();
       break;
