@@ -143,3 +143,115 @@ def test_a_whole_match_is_set_up_and_scored_from_the_console_with_a_fan_watching
         expect(console.locator("#tool-bowler")).to_be_hidden()
         expect(console.locator("#panel-delivery")).to_be_hidden()
         assert console.errors == []
+
+
+def open_tool(console, tool: str) -> None:
+    console.wait_for_selector(READY, timeout=WAIT_MS)
+    console.click(f"{tool} summary")
+
+
+def edit(console, text: str) -> None:
+    """Tap a ball in the console's commentary and wait until it is loaded into the pad."""
+    tap(console, f"#commentary li.editable:has-text('{text}')")
+    console.wait_for_selector("#console[data-edit-loaded='true']", timeout=WAIT_MS)
+
+
+def test_console_changes_bowlers_retires_substitutes_awards_penalties_and_edits(start_server):
+    server = start_server("uvicorn")
+    session = create_session(server.env, "cara")
+    with chromium() as browser:
+        console = logged_in_page(browser, server, session)
+        new_match(
+            console,
+            server,
+            overs="2",
+            home_players="Ann\nBea\nCat\nDee",
+            away_players="Dan\nEd\nFay\nGus",
+        )
+        # Tools whose event the engine would refuse are not offered.
+        for tool in ("#tool-bowler", "#tool-retire", "#tool-innings", "#undo"):
+            expect(console.locator(tool)).to_be_hidden()
+        choose(console, "#innings-choices", "Northfield to bat")
+        choose(console, "#batter-choices", "Ann")
+        choose(console, "#batter-choices", "Bea")
+        choose(console, "#bowler-choices", "Dan")
+
+        # Another bowler before the over's first ball, then a mid-over replacement.
+        open_tool(console, "#tool-bowler")
+        choose(console, "#bowler-change-choices", "Ed")
+        expect(console.locator("#awaiting")).to_have_text("Next ball: Ed to Ann")
+        ball(console, 1)
+        open_tool(console, "#tool-bowler")
+        expect(console.locator("#bowler-change-hint")).to_contain_text("Ed cannot finish")
+        expect(console.locator("#bowler-change-choices li.not-eligible")).to_contain_text(
+            "Ed is already bowling this over"
+        )
+        choose(console, "#bowler-change-choices", "Fay")
+        expect(console.locator("#awaiting")).to_have_text("Next ball: Fay to Bea")
+
+        # Bea retires hurt; Cat comes in.
+        open_tool(console, "#tool-retire")
+        console.select_option("#retire-form select[name=player]", "Bea")
+        console.select_option("#retire-form select[name=reason]", "hurt")
+        console.click("#retire-form button[type=submit]")
+        expect(console.locator("#batter-choices button")).to_have_text(
+            ["Bea (resumes, retired hurt)", "Cat", "Dee"]
+        )
+        choose(console, "#batter-choices", "Cat")
+
+        # Five penalty runs to the batting side, and a fielding substitute.
+        open_tool(console, "#tool-penalty")
+        console.select_option("#penalty-form select[name=team]", "Northfield")
+        console.fill("#penalty-form input[name=runs]", "5")
+        console.click("#penalty-form button[type=submit]")
+        expect(console.locator(SCORE).first).to_have_text("Northfield 6/0 (0.1)")
+        open_tool(console, "#tool-substitute")
+        console.select_option("#substitute-form select[name=team]", "Southbury")
+        console.fill("#substitute-form input[name=player_out]", "Gus")
+        console.fill("#substitute-form input[name=player_in]", "Hal <i>")
+        console.fill("#substitute-form input[name=reason]", "cramp")
+        console.click("#substitute-form button[type=submit]")
+        expect(console.locator("#commentary li").first).to_contain_text(
+            "Hal <i> on for Gus (Southbury)"
+        )
+
+        # A four, then Cat caught; Bea resumes her innings.
+        ball(console, 4)
+        wicket(console, "caught", fielder="Dan")
+        choose(console, "#batter-choices", "Bea (resumes, retired hurt)")
+        expect(console.locator("#awaiting")).to_have_text("Next ball: Fay to Bea")
+
+        # Editing the wicket: the form shows it as scored; the fielder is corrected.
+        edit(console, "OUT (caught)")
+        form = console.locator("#wicket-form")
+        expect(form).to_be_visible()
+        expect(form.locator("select[name=kind]")).to_have_value("caught")
+        expect(form.locator("select[name=player_out]")).to_have_value("Cat")
+        expect(form.locator("select[name=fielder]")).to_have_value("Dan")
+        form.locator("select[name=fielder]").select_option("Ed")
+        form.locator("button[type=submit]").click()
+        cards = console.locator('#scoreboard [data-field="cards"]')
+        expect(cards).to_contain_text("c Ed b Fay", timeout=WAIT_MS)
+
+        # Editing a four marks the 4; cancelling leaves the ball alone.
+        edit(console, "Fay to Cat, FOUR")
+        expect(console.locator("[data-runs='4']")).to_have_class("run boundary was")
+        console.click("#edit-cancel")
+        expect(console.locator("#editing")).to_be_hidden()
+
+        # A missed ball is inserted before the first one.
+        edit(console, "Ed to Ann, 1 run")
+        console.click("#edit-insert")
+        expect(console.locator("#awaiting")).to_contain_text("Inserting a missed ball before 0.1")
+        ball(console, 2)
+        expect(console.locator(SCORE).first).to_have_text("Northfield 12/1 (0.4)")
+        first_over = console.locator("#commentary li:has-text('Ed to Ann')")
+        expect(first_over.locator(".description")).to_have_text(
+            ["Ed to Ann, 1 run", "Ed to Ann, 2 runs"]
+        )
+        expect(first_over.locator(".over")).to_have_text(["0.2", "0.1"])
+        fan = browser.new_context().new_page()
+        fan.goto(console.url.replace("/score/", "/"))
+        expect(fan.locator(f"#scoreboard {SCORE}")).to_have_text("Northfield 12/1 (0.4)")
+        expect(fan.locator("#commentary")).to_contain_text("Hal <i> on for Gus (Southbury)")
+        assert console.errors == []

@@ -78,7 +78,7 @@ function describeAwaiting(board) {
 
 function choice(label, command, what, disabled = false) {
   const button = el("button", { type: "button", class: "choice", disabled }, label);
-  button.addEventListener("click", () => send(command, what));
+  button.addEventListener("click", () => send(command, what, button));
   return button;
 }
 
@@ -268,7 +268,8 @@ function acknowledged(message) {
   wicketForm.hidden = true;
   markPrevious(null);
   if (pending.form) {
-    pending.form.reset();
+    // A tool's command went through: clear its form and fold the tool away.
+    if (pending.form instanceof HTMLFormElement) pending.form.reset();
     const tool = pending.form.closest("details");
     if (tool) tool.open = false;
   }
