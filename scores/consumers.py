@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -47,9 +48,19 @@ class ScoreGroups(GroupConsumer):
             "match": event.get("match"),
         }
 
+    followed: int | None = None
+    """The match this connection follows by seq (fans, scorers): its pongs carry that seq."""
+
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         if content["type"] == "ping":
-            await self.send_json({"type": "pong"})
+            pong: dict[str, Any] = {"type": "pong"}
+            if self.followed is not None and "seq" in content:
+                # Asked for the match's seq: a client behind it missed a broadcast that no
+                # later update revealed (e.g. published while Redis restarted) and resumes.
+                seq = await match_seq(self.followed)
+                if seq is not None:
+                    pong["seq"] = seq
+            await self.send_json(pong)
         else:
             await self.send_error("unknown_type", 'this endpoint accepts only {"type": "ping"}')
 
@@ -69,6 +80,7 @@ class ScoreGroups(GroupConsumer):
         """Join the match group and catch up without a gap or a duplicate: hold broadcasts,
         join, send the stored frames after `since` (or a fresh snapshot), then release the
         held broadcasts newer than the last seq sent."""
+        self.followed = match_id
         self.outbox.hold()
         try:
             await self.join(match_group(match_id))
@@ -89,6 +101,32 @@ class ScoreGroups(GroupConsumer):
         snapshot = await database_sync_to_async(selectors.match_snapshot)(match_id=match_id)
         self.outbox.send_direct(encode(snapshot))
         return int(snapshot["seq"])
+
+
+SEQ_FRESH_SECONDS = 1.0
+"""How old a match's seq in a pong may be: at most one query per match per second per process."""
+_seqs: dict[int, tuple[float, int]] = {}
+
+
+async def match_seq(match_id: int) -> int | None:
+    """A match's stored seq, read at most once a SEQ_FRESH_SECONDS; None if it cannot be read."""
+    now = time.monotonic()
+    hit = _seqs.get(match_id)
+    if hit is not None and now - hit[0] < SEQ_FRESH_SECONDS:
+        return hit[1]
+    try:
+        seq = await database_sync_to_async(_seq_of)(match_id)
+    except DatabaseError:  # the database is away: a plain pong
+        return None
+    if seq is None:
+        _seqs.pop(match_id, None)
+        return None
+    _seqs[match_id] = (now, seq)
+    return seq
+
+
+def _seq_of(match_id: int) -> int | None:
+    return Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
 
 
 def _frames_after(match_id: int, since: int) -> list[tuple[int, str]] | None:

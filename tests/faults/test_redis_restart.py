@@ -83,3 +83,41 @@ async def test_fans_miss_nothing_when_redis_restarts_mid_match(
         assert fan.gaps >= 1, fan.describe()  # caught up from the log, not by luck
         assert fan.snapshots == 1
         assert fan.board == state["snapshot"]["scoreboard"]
+
+
+async def test_balls_scored_while_redis_is_down_with_none_after_still_reach_every_fan(
+    start_server, databases, private_redis
+):
+    # The last balls before a lull (rain, an innings break) are lost live and no later ball
+    # reveals the gap: the heartbeat's pong carries the match's seq, and fans catch up from it.
+    db = databases.fresh()
+    a = start_server("uvicorn", database_url=db, redis_url=private_redis.url)
+    b = start_server("uvicorn", database_url=db, redis_url=private_redis.url)
+    match = demo_match(a.env)
+
+    async def score(seq: int) -> None:
+        status, body = await asyncio.to_thread(
+            publish, a.http_url, match.match_id, match.token, seq, match.events[seq]
+        )
+        assert (status, body["seq"]) == (201, seq + 1)
+
+    fans = fans_between([b.ws_url], match.path, FANS, ping_every=1)
+    try:
+        await all_reach(fans, 0, timeout=20)
+        for seq in range(5):
+            await score(seq)
+        await all_reach(fans, 5, timeout=10)
+        private_redis.stop()
+        for seq in range(5, 7):
+            await score(seq)
+        private_redis.start()
+        await all_reach(fans, 7, timeout=15)
+        state = db_state(a.env, match.match_id)
+    finally:
+        for fan in fans:
+            await fan.stop()
+
+    assert_every_seq_once_in_order(fans, 0, 7)
+    for fan in fans:
+        assert fan.snapshots == 1
+        assert fan.board == state["snapshot"]["scoreboard"]

@@ -4,8 +4,9 @@
 a load balancer), tracks the last `seq`, reconnects with `?since=<seq>` when the connection
 closes (at once with jitter on 1012 and 4008, exponential backoff with full jitter otherwise,
 never on 1000/1009/4003/4004), drops duplicates (seq <= last) and reconnects on a gap
-(seq > last + 1). It records the seq of every frame it applied, so a test can assert "every ball
-exactly once, in order", and keeps the scoreboard applied as docs/protocol.md says.
+(seq > last + 1) or when a heartbeat pong names a seq that no update brings within a grace.
+It records the seq of every frame it applied, so a test can assert "every ball exactly once, in
+order", and keeps the scoreboard applied as docs/protocol.md says.
 
 `stalled_fan` opens a WebSocket by hand and then never reads: a client that stopped reading or a
 peer that vanished without closing.
@@ -57,6 +58,7 @@ class Fan:
         at_once_jitter: float = 1.0,
         ping_every: float = 20.0,
         dead_after: float = 45.0,
+        behind_grace: float = 2.0,
         name: str = "",
     ) -> None:
         self.urls = list(urls)
@@ -68,6 +70,7 @@ class Fan:
         self.at_once_jitter = at_once_jitter
         self.ping_every = ping_every
         self.dead_after = dead_after
+        self.behind_grace = behind_grace
         self.name = name
         # What happened, for assertions.
         self.seqs: list[int] = []
@@ -94,6 +97,8 @@ class Fan:
         self._ws: ClientConnection | None = None
         self._stopped = False
         self._attempt = 0
+        self._behind: tuple[int, float] | None = None
+        """(seq, since when): a pong said the match is at seq, ahead of what we applied."""
 
     # Life cycle
 
@@ -196,15 +201,32 @@ class Fan:
     async def _read(self, ws: ClientConnection) -> int | None:
         """Read frames until the connection ends; the close code, or None if we closed it."""
         last_frame = last_ping = time.monotonic()
+        self._behind = None  # a (re)connection resumes from the log anyway
         try:
             while True:
                 now = time.monotonic()
+                if self._behind is not None:
+                    if self.last is not None and self.last >= self._behind[0]:
+                        self._behind = None
+                    elif now - self._behind[1] >= self.behind_grace:
+                        # No update brought us up to the pong's seq: a broadcast was lost.
+                        self._behind = None
+                        self.gaps += 1
+                        await ws.close(4000, "client reconnecting")
+                        return None
                 if now - last_ping >= self.ping_every:
                     last_ping = now
-                    await ws.send('{"type": "ping"}')
+                    ping = (
+                        {"type": "ping"}
+                        if self.last is None
+                        else {"type": "ping", "seq": self.last}
+                    )
+                    await ws.send(json.dumps(ping))
                 wait = min(
                     self.ping_every - (now - last_ping), self.dead_after - (now - last_frame)
                 )
+                if self._behind is not None:
+                    wait = min(wait, self.behind_grace - (now - self._behind[1]))
                 try:
                     async with asyncio.timeout(max(wait, 0.01)):
                         raw = await ws.recv()
@@ -230,6 +252,14 @@ class Fan:
         seq = message.get("seq")
         if kind == "presence":
             self.presence = message
+            return True
+        if kind == "pong":
+            # On a match feed the pong carries the match's seq: if updates do not bring us up
+            # to it within behind_grace, a broadcast was lost and we resume (as live.js does).
+            if self._behind is not None and self.last is not None and self.last >= self._behind[0]:
+                self._behind = None  # caught up since the last pong
+            if isinstance(seq, int) and self.last is not None and seq > self.last:
+                self._behind = self._behind or (seq, time.monotonic())
             return True
         if kind == "error":
             self.errors.append(message)

@@ -5,7 +5,9 @@
 //   (server restarting) and 4008 (too slow); never on 1000, 1009, 4003 or 4004 (docs/protocol.md);
 // - resumes from the last `seq` seen (`?since=<seq>`), drops duplicates (seq <= last) and, on a
 //   gap (seq > last + 1), reconnects with `since` so the server replays what was missed;
-// - sends {"type": "ping"} every 20 s and treats 45 s without any frame as a dead link;
+// - sends {"type": "ping", "seq": <last seq>} every 20 s and treats 45 s without any frame as a
+//   dead link; a `pong` naming a later seq that no update brings within 2 s means a broadcast was
+//   lost (e.g. while Redis restarted), so it reconnects with `since` too;
 // - reports its status (connecting / live / reconnecting / offline) through a callback and a
 //   `data-status` attribute, and reports (never swallows) errors thrown by the page's handler,
 //   such as the `switch (message.type)` default for a type the page does not know.
@@ -70,6 +72,8 @@ export class LiveSocket {
     this.sequenced = new Set(options.sequenced || ["snapshot", "update"]);
     this.pingEvery = options.pingEvery ?? 20000;
     this.deadAfter = options.deadAfter ?? 45000;
+    this.behindGrace = options.behindGrace ?? 2000;
+    this.behind = null; // {seq, at}: a pong said the feed is at seq, ahead of lastSeq
     this.baseDelay = options.baseDelay ?? 500;
     this.maxDelay = options.maxDelay ?? 30000;
     this.socket = null;
@@ -146,6 +150,7 @@ export class LiveSocket {
       return;
     }
     this.socket = socket;
+    this.behind = null; // the (re)connection resumes from lastSeq anyway
     this.openedAt = Date.now();
     this.lastFrameAt = Date.now();
     socket.onopen = () => {
@@ -200,7 +205,18 @@ export class LiveSocket {
       report(new TypeError(`a frame without a string type: ${event.data.slice(0, 80)}`));
       return;
     }
-    if (message.type === "pong") return; // the heartbeat's answer; lastFrameAt is enough
+    if (message.type === "pong") {
+      // The heartbeat's answer (lastFrameAt is set). On a feed it names the feed's seq: if no
+      // update brings lastSeq up to it within behindGrace, _beat reconnects to catch up.
+      if (this.behind && this.lastSeq !== null && this.lastSeq >= this.behind.seq) {
+        this.behind = null; // caught up since the last pong
+      }
+      const ahead = Number.isInteger(message.seq) && this.lastSeq !== null;
+      if (this.resume && ahead && message.seq > this.lastSeq && !this.behind) {
+        this.behind = { seq: message.seq, at: Date.now() };
+      }
+      return;
+    }
     if (this.resume && Number.isInteger(message.seq) && this.sequenced.has(message.type)) {
       if (message.type === "snapshot") {
         // A snapshot replaces everything the page shows, whatever its seq.
@@ -280,9 +296,21 @@ export class LiveSocket {
       this.reconnect(`no word from the server for ${Math.round(this.deadAfter / 1000)} s`);
       return;
     }
+    if (this.behind) {
+      if (this.lastSeq !== null && this.lastSeq >= this.behind.seq) {
+        this.behind = null;
+      } else if (now - this.behind.at >= this.behindGrace) {
+        this.behind = null;
+        this.gaps += 1;
+        this.reconnect(`missed updates after #${this.lastSeq}; catching up`);
+        return;
+      }
+    }
     if (!this.lastPingAt || now - this.lastPingAt >= this.pingEvery) {
       this.lastPingAt = now;
-      this.send({ type: "ping" });
+      // With a seq, the pong names the feed's seq (docs/protocol.md).
+      const asking = this.resume && this.lastSeq !== null;
+      this.send(asking ? { type: "ping", seq: this.lastSeq } : { type: "ping" });
     }
   }
 
