@@ -86,7 +86,7 @@ def test_a_whole_match_is_set_up_and_scored_from_the_console_with_a_fan_watching
         console = logged_in_page(browser, server, session)
         match_id = new_match(console, server, title="Village <b>final</b>")
         expect(console.locator("h1")).to_have_text("Village <b>final</b>")
-        expect(console.locator("#awaiting")).to_contain_text("start the next innings")
+        expect(console.locator("#awaiting")).to_have_text("Match not started: who bats first?")
 
         fan = browser.new_context().new_page()
         fan.on("pageerror", lambda exc: console.errors.append(f"fan: {exc}"))

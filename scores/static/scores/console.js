@@ -68,7 +68,9 @@ function describeAwaiting(board) {
     case "new_bowler":
       return "Over complete: who bowls the next over?";
     case "innings_start":
-      return "Innings break: start the next innings.";
+      return (board.innings || []).length
+        ? "Innings break: start the next innings."
+        : "Match not started: who bats first?";
     case "match_over":
       return `Match over: ${board.result || board.status}`;
     default:
