@@ -164,6 +164,7 @@ async def drive(
     presence: bool,
     redis: RedisWatch | None,
     publish: Publish | None = None,
+    ready_marker: bytes | None = None,
 ) -> dict[str, Any]:
     """Open the fans, publish, wait for delivery; return the measured figures.
 
@@ -192,18 +193,33 @@ async def drive(
     for first in range(0, opts.fans, opts.batch):
         count = min(opts.batch, opts.fans - first)
         opened = await asyncio.gather(
-            *(open_fan(tally, procs[(first + i) % len(procs)].port, fan_path) for i in range(count))
+            *(
+                open_fan(
+                    tally, procs[(first + i) % len(procs)].port, fan_path, ready_marker=ready_marker
+                )
+                for i in range(count)
+            )
         )
         fans.extend(f for f in opened if f is not None)
         failed += sum(1 for f in opened if f is None)
+    result["handshake_seconds"] = time.perf_counter() - started
+    # A fan is open once it has its first state (chat history, match snapshot), not at `101`:
+    # a server can accept faster than it serves, and updates sent before then are not live.
+    deadline = time.perf_counter() + 120
+    while tally.ready < len(fans) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
     result["open_seconds"] = time.perf_counter() - started
+    result["ready"] = tally.ready
     result["opened"] = len(fans)
     result["failed"] = failed
     result["open_per_s"] = len(fans) / result["open_seconds"]
     result["open_cpu_s"] = sum(p.cpu() for p in procs) - cpu0
     result["open_cpu_us"] = result["open_cpu_s"] / max(1, len(fans)) * 1e6
     print(
-        f"  opened {len(fans)} fans ({failed} failed) in {result['open_seconds']:.1f} s", flush=True
+        f"  opened {len(fans)} fans ({failed} failed): handshakes done in "
+        f"{result['handshake_seconds']:.1f} s, {tally.ready} with their first state in "
+        f"{result['open_seconds']:.1f} s",
+        flush=True,
     )
 
     if presence:  # every fan is in the group once the presence count has reached them all
@@ -273,6 +289,19 @@ async def drive(
             "lost": tally.lost,
         }
     )
+    full = (1 << opts.messages) - 1
+    incomplete = [fan for fan in fans if fan.seen != full]
+    result["incomplete_fans"] = len(incomplete)
+    result["missing_by_message"] = {
+        k: n
+        for k in range(opts.messages)
+        if (n := sum(1 for f in incomplete if not f.seen >> k & 1))
+    }
+    result["incomplete_fans_closed"] = sum(1 for fan in incomplete if fan.closed)
+    if incomplete:
+        print(
+            f"  {len(incomplete)} fans missed messages: {result['missing_by_message']}", flush=True
+        )
     for fan in fans:
         fan.abort()
     for publisher in publishers:
@@ -309,14 +338,16 @@ def run_crease(opts: Options, core: int | None) -> dict[str, Any]:
             path = f"/ws/matches/{match_id}/"
             result = run_loop(
                 drive(opts, procs, fan_path=path, publish_paths=[path], cookies=[None],
-                      presence=True, redis=watch, publish=publish.post)
+                      presence=True, redis=watch, publish=publish.post,
+                      ready_marker=b'"type":"snapshot"')
             )  # fmt: skip
         else:
             watch = RedisWatch(opts.redis_url, prefix, f"chat.{ROOM}") if redis_url else None
             path = f"/ws/chat/{ROOM}/"
             result = run_loop(
                 drive(opts, procs, fan_path=path, publish_paths=[path] * len(names),
-                      cookies=[f"sessionid={key}" for key in keys], presence=True, redis=watch)
+                      cookies=[f"sessionid={key}" for key in keys], presence=True, redis=watch,
+                      ready_marker=b'"type":"chat.history"')
             )  # fmt: skip
     finally:
         for proc in procs:
@@ -369,7 +400,8 @@ def machine() -> dict[str, Any]:
 
 ROWS = [
     ("connections opened", "opened", "{:,.0f}", None),
-    ("open time (s)", "open_seconds", "{:.1f}", "open_seconds"),
+    ("handshakes done (s)", "handshake_seconds", "{:.1f}", None),
+    ("open time: every fan has its first state (s)", "open_seconds", "{:.1f}", "open_seconds"),
     ("opened per second", "open_per_s", "{:,.0f}", None),
     ("server CPU per connection opened (µs)", "open_cpu_us", "{:,.0f}", None),
     ("delivered / expected", "delivered_ratio", "{:.4f}", "delivered_ratio"),
@@ -409,7 +441,7 @@ def verdicts(crease: dict[str, Any], reference: dict[str, Any] | None) -> dict[s
 
 def table(crease: dict[str, Any] | None, reference: dict[str, Any] | None) -> str:
     lines = [
-        f"{'':40} {'crease':>12} {'reference':>12} {'ratio':>8}",
+        f"{'':46} {'crease':>12} {'reference':>12} {'ratio':>8}",
     ]
     for label, key, fmt, _ in ROWS:
         c = fmt.format(crease[key]) if crease else "-"
@@ -417,7 +449,7 @@ def table(crease: dict[str, Any] | None, reference: dict[str, Any] | None) -> st
         ratio = "-"
         if crease and reference and reference[key]:
             ratio = f"{crease[key] / reference[key]:.2f}"
-        lines.append(f"{label:40} {c:>12} {r:>12} {ratio:>8}")
+        lines.append(f"{label:46} {c:>12} {r:>12} {ratio:>8}")
     return "\n".join(lines)
 
 

@@ -34,6 +34,7 @@ class Tally:
     presence_count: int = 0
     lost: int = 0
     frame_bytes: int = 0
+    ready: int = 0
 
     def __post_init__(self) -> None:
         self.published = [0.0] * self.messages
@@ -82,8 +83,16 @@ def client_frame(payload: bytes, opcode: int = 0x1) -> bytes:
 class Fan(asyncio.Protocol):
     """One fan connection: handshake, then count the benchmark messages it receives."""
 
-    def __init__(self, tally: Tally, request: bytes, opened: asyncio.Future[bool]) -> None:
+    def __init__(
+        self,
+        tally: Tally,
+        request: bytes,
+        opened: asyncio.Future[bool],
+        ready_marker: bytes | None = None,
+    ) -> None:
         self.tally = tally
+        self.ready_marker = ready_marker
+        self.ready = ready_marker is None
         self.request = request
         self.opened = opened
         self.transport: Any = None
@@ -91,6 +100,7 @@ class Fan(asyncio.Protocol):
         self.open = False
         self.closed = False
         self.watch_presence = False
+        self.seen = 0  # bit k set once message k arrived
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
@@ -117,6 +127,8 @@ class Fan(asyncio.Protocol):
                 self.transport.abort()
                 return
             self.open = True
+            if self.ready:
+                self.tally.ready += 1
             if not self.opened.done():
                 self.opened.set_result(True)
             if not data:
@@ -150,8 +162,12 @@ class Fan(asyncio.Protocol):
                         if not tally.counts[k]:
                             tally.frame_bytes = max(tally.frame_bytes, length)
                         tally.counts[k] += 1
+                        self.seen |= 1 << k
                         tally.last[k] = now
                         tally.arrivals[k].append(now)
+                elif not self.ready and self.ready_marker in buf[pos + head : end]:  # type: ignore[operator]
+                    self.ready = True  # its first state (history, snapshot) has arrived
+                    tally.ready += 1
                 elif self.watch_presence and b'"presence"' in buf[pos + head : end]:
                     self._presence(buf[pos + head : end])
             elif opcode == 0x9:  # ping: answer with the same payload
@@ -175,7 +191,13 @@ class Fan(asyncio.Protocol):
 
 
 async def open_fan(
-    tally: Tally, port: int, path: str, *, cookie: str | None = None, timeout: float = 30.0
+    tally: Tally,
+    port: int,
+    path: str,
+    *,
+    cookie: str | None = None,
+    ready_marker: bytes | None = None,
+    timeout: float = 30.0,
 ) -> Fan | None:
     """Open one fan connection; None if the handshake is refused, fails or times out."""
     loop = asyncio.get_running_loop()
@@ -183,7 +205,9 @@ async def open_fan(
     request = upgrade_request(port, path, cookie)
     try:
         _, fan = await asyncio.wait_for(
-            loop.create_connection(lambda: Fan(tally, request, opened), "127.0.0.1", port),
+            loop.create_connection(
+                lambda: Fan(tally, request, opened, ready_marker), "127.0.0.1", port
+            ),
             timeout,
         )
         if await asyncio.wait_for(opened, timeout):
