@@ -11,6 +11,7 @@ of a KeyError that drops the connection; `lifespan` and plain HTTP are answered 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 HELP = "send the text 'ping'"
+# The same limit as the Django app's endpoints (CREASE_MAX_MESSAGE_BYTES), read without Django.
+MAX_MESSAGE_BYTES = int(os.environ.get("CREASE_MAX_MESSAGE_BYTES") or 64 * 1024)
 
 
 async def websocket_application(scope: Scope, receive: Receive, send: Send) -> None:
@@ -40,6 +43,17 @@ async def websocket_application(scope: Scope, receive: Receive, send: Send) -> N
             break
         elif event["type"] == "websocket.receive":
             text = event.get("text")
+            data = event.get("bytes")
+            size = len(text.encode()) if text is not None else len(data or b"")
+            if size > MAX_MESSAGE_BYTES:
+                await send(
+                    {
+                        "type": "websocket.send",
+                        "text": f"error: frames are limited to {MAX_MESSAGE_BYTES} bytes",
+                    }
+                )
+                await send({"type": "websocket.close", "code": 1009})
+                break
             if text == "ping":
                 reply = "pong!"
             elif text is None:

@@ -119,6 +119,12 @@ async def test_the_root_app_answers_every_frame_and_keeps_serving(frames):
     other, _ = await open_endpoint(RAW)
     for frame in frames:
         outcome = await exchange(comm, RAW, frame)
+        size = len(frame) if isinstance(frame, bytes) else len(frame.encode())
+        if size > LIMIT:
+            assert outcome.frames == [f"error: frames are limited to {LIMIT} bytes"]
+            assert outcome.close_code == 1009
+            comm = await reopen_if_closed(comm, RAW, outcome)
+            continue
         assert outcome.close_code is None
         if frame == "ping":
             assert outcome.frames == []
