@@ -138,3 +138,36 @@ async def test_requests_for_many_unknown_matches_leave_no_state_behind():
         assert response.status_code == 401
     locks = services._publish_locks.get(asyncio.get_running_loop(), {})
     assert len(locks) == 0
+
+
+def test_a_token_made_in_the_admin_is_shown_once_stored_hashed_and_revocable_there():
+    import re
+
+    from django.test import Client
+
+    boss = get_user_model().objects.create_superuser("boss", password="pw-boss-Secret9")
+    match = make_match()
+    services.scorer_grant(user=boss, match=match)
+    admin = Client()
+    admin.force_login(boss)
+    added = admin.post(
+        "/admin/scores/scorertoken/add/", {"user": boss.pk, "name": "feed"}, follow=True
+    )
+    assert added.status_code == 200
+    (raw,) = re.findall(r"crs_[A-Za-z0-9_-]{40,}", added.content.decode())
+    row = ScorerToken.objects.get()
+    assert row.digest == services.token_digest(raw)
+    assert raw not in _every_stored_text()
+    for page in ("/admin/scores/scorertoken/", f"/admin/scores/scorertoken/{row.pk}/change/"):
+        assert raw not in admin.get(page).content.decode()  # never shown again
+
+    def publish(seq: int) -> int:
+        return Client().post(
+            f"/api/matches/{match.id}/events", data=json.dumps({"command": events(1, seq)[0]}),
+            content_type="application/json", headers={"Authorization": f"Bearer {raw}"},
+        ).status_code  # fmt: skip
+
+    assert publish(0) == 201
+    admin.post("/admin/scores/scorertoken/", {"action": "revoke", "_selected_action": [row.pk]})
+    assert publish(1) == 401
+    assert LogEntry.objects.count() == 1
