@@ -163,7 +163,7 @@ class Fan:
             url = self._url()
             base = self.urls[self.index % len(self.urls)]
             try:
-                ws = await connect(url, origin=origin_of(base), open_timeout=5)  # type: ignore[arg-type]
+                ws = await connect(url, origin=origin_of(base), open_timeout=5)
             except (OSError, InvalidHandshake, TimeoutError):
                 # Refused (that server is down or draining): the balancer tries another one.
                 self.failed_connects += 1
