@@ -391,7 +391,7 @@ def machine() -> dict[str, Any]:
             versions[name] = "-"
     return {
         "cpu": model,
-        "cores": len(servers.cores()),
+        "cores": os.cpu_count(),
         "kernel": platform.release(),
         "python": platform.python_version(),
         "packages": versions,
