@@ -114,7 +114,7 @@ def _fill(body: Any, seq: int) -> Any:
 
 
 @settings(
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
