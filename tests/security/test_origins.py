@@ -86,5 +86,9 @@ def test_a_real_server_refuses_a_foreign_origin_with_403_on_every_endpoint(start
             url = path.format(id=match_id)
             assert await attempt(url, "http://evil.example") == 403, url
             assert await attempt(url, server.origin) is None, url
+        # A path that is no endpoint: a 4xx at the handshake, not a server error.
+        assert await attempt("/ws/nothing-here/", server.origin) == 403
+        assert await attempt("/ws/matches//", server.origin) == 403
 
     asyncio.run(run())
+    assert "Traceback" not in server.log()
