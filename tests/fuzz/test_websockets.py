@@ -482,9 +482,14 @@ def _int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _expect_chat(content: dict[str, Any], ids: list[int]) -> tuple[str, Any]:
-    """What the staff fuzzer's message earns: ("error", code) or (reply type, detail)."""
+def _expect_chat(content: dict[str, Any], ids: list[int], who: str) -> tuple[str, Any]:
+    """What the fuzzer's message earns: ("error", code) or (reply type, detail). `who` is
+    "mod" (staff), "fan" (logged in) or "" (anonymous)."""
     kind = content["type"]
+    if kind in ("chat.delete", "chat.mute") and who != "mod":
+        return "error", "not_staff"
+    if kind == "chat.message" and not who:
+        return "error", "login_required"
     if kind == "chat.message":
         body = content.get("message")
         if not isinstance(body, str) or not body.strip():
@@ -510,20 +515,22 @@ def _expect_chat(content: dict[str, Any], ids: list[int]) -> tuple[str, Any]:
             return "error", "invalid_message"
         if username not in ("mod", "fan"):
             return "error", "not_found"
-        if username == "mod":
+        if username == who:
             return "error", "invalid_message"
         return "chat.muted", (username, minutes)
     return "error", "unknown_type"
 
 
-@fuzz(80)
+@pytest.mark.parametrize("who", ["mod", "fan", ""])
+@fuzz(40)
 @given(frames=frames_of(chat_messages))
 @example(frames=[{"type": "chat.message", "message": "a\x00b"}])
 @example(frames=[{"type": "chat.mute", "username": "f\x00n", "minutes": 1}])
 @example(frames=[{"type": "chat.message", "message": "\u202eevil\u202c 😀\u0301"}])
-async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_ids, frames):
-    mod = [await session_cookie("mod", staff=True)]
-    endpoint = Endpoint(CHAT.path, CHAT.sentinel, CHAT.is_sentinel_reply, CHAT.sentinels_in, mod)
+async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_ids, who, frames):
+    """Staff (every action reachable), a logged-in fan and an anonymous reader."""
+    cookie = [await session_cookie(who, staff=who == "mod")] if who else []
+    endpoint = Endpoint(CHAT.path, CHAT.sentinel, CHAT.is_sentinel_reply, CHAT.sentinels_in, cookie)
     reader = Endpoint(CHAT.path, CHAT.sentinel, CHAT.is_sentinel_reply, CHAT.sentinels_in)
     comm, _ = await open_endpoint(endpoint)
     other, _ = await open_endpoint(reader)
@@ -538,7 +545,7 @@ async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_i
             assert_generic(kind, outcome)
             comm = await reopen_if_closed(comm, endpoint, outcome)
             continue
-        expected, detail = _expect_chat(content, message_ids)
+        expected, detail = _expect_chat(content, message_ids, who)
         assert outcome.close_code is None, outcome
         if expected == "error":
             assert_single_error(outcome, detail)
@@ -549,7 +556,7 @@ async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_i
             assert reply["type"] == expected, outcome
             if expected == "chat.message":
                 assert (reply["username"], reply["message"], reply["room"]) == (
-                    "mod",
+                    who,
                     detail,
                     "lobby",
                 )
