@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/crease
 
-.PHONY: install run run-prod test test-fast lint format migrations-check bench bench-engine clean
+.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-engine clean
 
 install: $(STAMP)
 
@@ -33,9 +33,9 @@ test: install
 	$(MAKE) --no-print-directory lint migrations-check
 	CREASE_REQUIRE_SERVICES=1 $(PY) -m pytest
 	CREASE_REQUIRE_SERVICES=1 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest -m db
-	# Known vulnerabilities in the installed packages (PyPI's JSON API). --strict: a package the
-	# service cannot answer for fails the step instead of being skipped with a passing exit code.
-	$(PY) -m pip_audit --progress-spinner off --strict
+	# Known vulnerabilities fail the run; packages the audit service cannot answer for are
+	# reported as AUDIT INCOMPLETE (`make audit` fails on that too): see scripts/audit.sh.
+	bash scripts/audit.sh
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
@@ -48,6 +48,9 @@ lint: install
 format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+audit: install
+	CREASE_AUDIT_REQUIRED=1 bash scripts/audit.sh
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
