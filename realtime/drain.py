@@ -36,5 +36,6 @@ async def drain_connections() -> int:
         await asyncio.wait(closing, timeout=DRAIN_BATCH_WAIT)
         await asyncio.sleep(DRAIN_PAUSE)
     await hub.close()
-    logger.warning("drained %d WebSocket connections with 1012", len(members))
+    if members:  # the lifespan shutdown runs after realtime.serve's drain: nothing left then
+        logger.warning("drained %d WebSocket connections with 1012", len(members))
     return len(members)

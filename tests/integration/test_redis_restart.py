@@ -9,7 +9,13 @@ from websockets.asyncio.client import connect
 from tests.support.redis_server import PrivateRedis
 from tests.support.servers import create_session
 
-pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.db, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.redis,
+    pytest.mark.db,
+    pytest.mark.slow,
+    pytest.mark.timeout(180),
+]
 
 
 async def recv_type(ws, kind, timeout=5):
@@ -53,7 +59,7 @@ async def test_chat_crosses_processes_again_after_redis_restarts(
         private_redis.start()
 
         # The layer reconnects and resubscribes by itself: keep posting until one arrives.
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(60):  # generous: reconnection is slower on a loaded machine
             while True:
                 await poster.send(json.dumps({"type": "chat.message", "message": "after"}))
                 try:
