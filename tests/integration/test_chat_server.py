@@ -1,22 +1,14 @@
 """Chat on a real uvicorn process with the real `websockets` client."""
 
-import asyncio
 import json
 
 import pytest
 from websockets.asyncio.client import connect
 
 from tests.support.servers import create_session, manage
+from tests.support.ws import recv_type
 
 pytestmark = [pytest.mark.server, pytest.mark.db]
-
-
-async def recv_json(ws, kind, timeout=5):
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = json.loads(await ws.recv())
-            if frame.get("type") == kind:
-                return frame
 
 
 async def test_fans_chat_load_history_and_hit_the_limits_on_a_real_server(start_server):
@@ -33,19 +25,19 @@ async def test_fans_chat_load_history_and_hit_the_limits_on_a_real_server(start_
         connect(url, origin=server.origin, additional_headers=cookie) as ann,
         connect(url, origin=server.origin) as reader,
     ):
-        assert (await recv_json(ann, "chat.history"))["messages"] == []
-        await recv_json(reader, "chat.history")
+        assert (await recv_type(ann, "chat.history"))["messages"] == []
+        await recv_type(reader, "chat.history")
         await ann.send(json.dumps({"type": "chat.message", "message": "<script>x</script>"}))
-        got = await recv_json(reader, "chat.message")
+        got = await recv_type(reader, "chat.message")
         assert got["message"] == "<script>x</script>"
         await reader.send(json.dumps({"type": "chat.message", "message": "me too"}))
-        assert (await recv_json(reader, "error"))["code"] == "login_required"
+        assert (await recv_type(reader, "error"))["code"] == "login_required"
         await ann.send(json.dumps({"type": "chat.message", "message": " "}))
-        assert (await recv_json(ann, "error"))["code"] == "empty_message"
+        assert (await recv_type(ann, "error"))["code"] == "empty_message"
     async with connect(url, origin=server.origin) as late:
-        history = await recv_json(late, "chat.history")
+        history = await recv_type(late, "chat.history")
         assert [m["message"] for m in history["messages"]] == ["<script>x</script>"]
     async with connect(server.ws_url + "/ws/chat/match-9/", origin=server.origin) as missing:
-        assert (await recv_json(missing, "error"))["code"] == "not_found"
+        assert (await recv_type(missing, "error"))["code"] == "not_found"
         await missing.wait_closed()
         assert missing.close_code == 4004

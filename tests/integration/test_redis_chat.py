@@ -7,16 +7,9 @@ import pytest
 from websockets.asyncio.client import connect
 
 from tests.support.servers import create_session, manage
+from tests.support.ws import recv_type
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.db]
-
-
-async def recv_json(ws, kind, timeout=5):
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = json.loads(await ws.recv())
-            if frame.get("type") == kind:
-                return frame
 
 
 async def no_message_of(ws, kind, wait=1.0):
@@ -63,23 +56,23 @@ async def test_message_and_deletion_posted_on_one_process_reach_members_on_anoth
         ) as moderator,
     ):
         for ws in (poster, on_b, leaver, moderator):
-            await recv_json(ws, "chat.history")
+            await recv_type(ws, "chat.history")
         await poster.send(json.dumps({"type": "chat.message", "message": "from A"}))
-        got = await recv_json(on_b, "chat.message")
+        got = await recv_type(on_b, "chat.message")
         assert set(got) == {"type", "id", "room", "username", "message", "ts"}
         assert (got["room"], got["username"], got["message"]) == ("match-1", "erin", "from A")
-        assert await recv_json(leaver, "chat.message") == got
-        assert await recv_json(poster, "chat.message") == got
+        assert await recv_type(leaver, "chat.message") == got
+        assert await recv_type(poster, "chat.message") == got
         await leaver.close()
         # A moderator on process B deletes it; the poster on process A sees it go.
-        await recv_json(moderator, "chat.message")
+        await recv_type(moderator, "chat.message")
         await moderator.send(json.dumps({"type": "chat.delete", "id": got["id"]}))
         deleted = {"type": "chat.deleted", "id": got["id"], "room": "match-1"}
-        assert await recv_json(poster, "chat.deleted") == deleted
-        assert await recv_json(on_b, "chat.deleted") == deleted
+        assert await recv_type(poster, "chat.deleted") == deleted
+        assert await recv_type(on_b, "chat.deleted") == deleted
         # History on either process no longer has it.
         async with connect(a.ws_url + room, origin=a.origin) as late:
-            assert (await recv_json(late, "chat.history"))["messages"] == []
+            assert (await recv_type(late, "chat.history"))["messages"] == []
 
 
 async def test_the_rate_limit_holds_across_processes(two_processes):
@@ -90,17 +83,17 @@ async def test_the_rate_limit_holds_across_processes(two_processes):
         connect(a.ws_url + room, origin=a.origin, additional_headers=headers) as on_a,
         connect(b.ws_url + room, origin=b.origin, additional_headers=headers) as on_b,
     ):
-        await recv_json(on_a, "chat.history")
-        await recv_json(on_b, "chat.history")
+        await recv_type(on_a, "chat.history")
+        await recv_type(on_b, "chat.history")
         for n in range(5):
             ws = on_a if n % 2 == 0 else on_b
             await ws.send(json.dumps({"type": "chat.message", "message": f"ball {n}"}))
             for member in (on_a, on_b):
-                assert (await recv_json(member, "chat.message"))["message"] == f"ball {n}"
+                assert (await recv_type(member, "chat.message"))["message"] == f"ball {n}"
         await on_b.send(json.dumps({"type": "chat.message", "message": "sixth"}))
-        assert (await recv_json(on_b, "error"))["code"] == "rate_limited"
+        assert (await recv_type(on_b, "error"))["code"] == "rate_limited"
     async with connect(a.ws_url + room, origin=a.origin) as reader:
-        history = await recv_json(reader, "chat.history")
+        history = await recv_type(reader, "chat.history")
         assert [m["message"] for m in history["messages"]] == [f"ball {n}" for n in range(5)]
 
 
@@ -113,9 +106,9 @@ async def test_rooms_do_not_leak_across_processes(two_processes):
         connect(b.ws_url + "/ws/chat/match-2/", origin=b.origin) as other_room,
         connect(b.ws_url + "/ws/chat/match-1/", origin=b.origin) as same_room,
     ):
-        await recv_json(same_room, "chat.history")
+        await recv_type(same_room, "chat.history")
         await poster.send(json.dumps({"type": "chat.message", "message": "only room one"}))
-        assert (await recv_json(same_room, "chat.message"))["message"] == "only room one"
+        assert (await recv_type(same_room, "chat.message"))["message"] == "only room one"
         await no_message_of(other_room, "chat.message")
 
 
@@ -129,7 +122,7 @@ async def test_presence_counts_members_on_both_processes(two_processes):
         connect(b.ws_url + "/ws/chat/lobby/", origin=b.origin),
     ):
         async with asyncio.timeout(10):
-            while (presence := await recv_json(first, "presence"))["count"] != 3:
+            while (presence := await recv_type(first, "presence"))["count"] != 3:
                 pass
         assert presence["users"] == ["hal"]
         assert presence["anonymous"] == 2

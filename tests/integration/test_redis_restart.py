@@ -8,6 +8,7 @@ from websockets.asyncio.client import connect
 
 from tests.support.redis_server import PrivateRedis
 from tests.support.servers import create_session
+from tests.support.ws import recv_type
 
 pytestmark = [
     pytest.mark.server,
@@ -16,14 +17,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.timeout(180),
 ]
-
-
-async def recv_type(ws, kind, timeout=5):
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = json.loads(await ws.recv())
-            if frame.get("type") == kind:
-                return frame
 
 
 @pytest.fixture

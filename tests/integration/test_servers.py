@@ -1,6 +1,5 @@
 """The same app over real sockets under uvicorn, daphne and runserver (real websockets client)."""
 
-import asyncio
 import json
 import urllib.request
 
@@ -9,18 +8,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.support.servers import create_session
+from tests.support.ws import recv_type
 
 pytestmark = [pytest.mark.server, pytest.mark.db]
 
 SERVERS = ["uvicorn", "daphne", "runserver"]
-
-
-async def recv_json(ws, kind, timeout=5):
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = json.loads(await ws.recv())
-            if frame.get("type") == kind:
-                return frame
 
 
 @pytest.fixture(params=SERVERS)
@@ -66,7 +58,7 @@ async def test_chat_between_two_real_clients(server):
         connect(server.ws_url + "/ws/chat/lobby/", origin=server.origin) as reader,
     ):  # fmt: skip
         await poster.send(json.dumps({"type": "chat.message", "message": "Over!"}))
-        got = await recv_json(reader, "chat.message")
+        got = await recv_type(reader, "chat.message")
         assert {k: got[k] for k in ("type", "room", "username", "message")} == {
             "type": "chat.message",
             "room": "lobby",
@@ -76,7 +68,7 @@ async def test_chat_between_two_real_clients(server):
         assert isinstance(got["id"], int)
         assert got["ts"].endswith("Z")
         await reader.send(json.dumps({"type": "chat.message", "message": "me too"}))
-        assert (await recv_json(reader, "error"))["code"] == "login_required"
+        assert (await recv_type(reader, "error"))["code"] == "login_required"
 
 
 async def test_a_foreign_origin_is_refused_with_403(server):

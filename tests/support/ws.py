@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -29,3 +30,12 @@ async def receive_until(comm: WebsocketCommunicator, kind: str, timeout: float =
         frame = await receive_json(comm, timeout)
         if frame.get("type") == kind:
             return frame
+
+
+async def recv_type(ws: Any, kind: str, timeout: float = 5) -> Any:
+    """With the real `websockets` client: receive frames until one of the given `type`."""
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame.get("type") == kind:
+                return frame
