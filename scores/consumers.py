@@ -231,6 +231,8 @@ class ScorerConsumer(ScoreGroups):
     also receives the fans' frames so the console shows what fans see."""
 
     presence_counted = False
+    match_pk: int | None = None
+    """Set once the connection is accepted as a scorer's; None on a refused connection."""
 
     async def connect(self) -> None:
         match_id = self.match_id()
@@ -253,6 +255,8 @@ class ScorerConsumer(ScoreGroups):
         await self.follow(match_id, _since(self.scope))
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        if self.match_pk is None:
+            return  # refused and closed: frames still in flight from the client are dropped
         if content["type"] != "command":
             await super().receive_json(content)
             return

@@ -192,6 +192,19 @@ async def test_anonymous_and_non_scorers_cannot_open_the_scorer_socket():
     assert await log_count(match) == 0
 
 
+async def test_frames_after_a_refused_scorer_socket_are_ignored_quietly(caplog):
+    match = await new_match(scorer="sam")
+    comm = await connect(f"/ws/matches/{match.id}/score/", [await session_cookie("fan")])
+    assert (await receive_json(comm))["code"] == "not_a_scorer"
+    assert (await comm.receive_output(2))["code"] == 4003
+    # A frame already in flight when the server closed: no handler error, nothing written.
+    await comm.send_json_to({"type": "command", "expect_seq": 0, "command": events(1)[0]})
+    assert await comm.receive_nothing(0.3)
+    await comm.disconnect()
+    assert "handler failed" not in caplog.text
+    assert await log_count(match) == 0
+
+
 async def test_superuser_may_score_any_match():
     match = await new_match()
     await sync_to_async(get_user_model().objects.create_superuser)("root", "r@x.org", "pw")
