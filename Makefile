@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/crease
 
-.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-engine clean
+.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-engine soak clean
 
 install: $(STAMP)
 
@@ -62,6 +62,11 @@ bench: install
 
 bench-engine: install
 	$(PY) -m bench.engine_replay
+
+# Soak benchmark (issue 7): 10,000 fans, a live match and 50 chat messages/s for 10 minutes
+# (about 13 minutes in all); e.g. make soak SOAK_ARGS="--fans 200 --minutes 0.5" for a smoke run.
+soak: install
+	$(PY) -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
