@@ -453,6 +453,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("balls posted (refused)", f"{r['balls_posted']} ({r['balls_refused']})"),
         ("chat messages sent / stored and broadcast (error frames)",
          f"{r['chat_sent']:,} / {r['chat_published']:,} ({r['chat_errors']})"),
+        ("chat messages stored in the database",
+         f"{r['chat_stored']:,}" if "chat_stored" in r else "-"),
         ("match updates delivered / expected",
          f"{r['match_delivered']:,} / {r['match_expected']:,}"),
         ("match gaps / duplicates / fans not at the last seq",
@@ -511,7 +513,12 @@ def run(opts: Options) -> dict[str, Any]:
             f"{opts.layer} layer, uvicorn --ws {opts.ws}, pid {server.pid}, core {server_core}",
             flush=True,
         )
-        return run_loop(soak(opts, server, match_id, scorer, keys))
+        result = run_loop(soak(opts, server, match_id, scorer, keys))
+        server.stop()
+        # What the database holds: a message stored but never broadcast shows up here.
+        code = "from chat.models import Message; print(Message.objects.count())"
+        result["chat_stored"] = int(servers.manage(env, "shell", "-c", code).split()[-1])
+        return result
     finally:
         if server is not None:
             server.stop()
