@@ -18,9 +18,10 @@ RSS and CPU are sampled every 10 s. Everything talks to 127.0.0.1 only; the serv
 the end whatever happens (errors, Ctrl-C). `--record NAME` saves bench/results/soak/NAME.json.
 
 Why only a share of the fans are in the chat room: each chat member receives every message, so
-the room costs chat-rate x members deliveries per second; at about 22 us of server CPU per
-delivery (bench/RESULTS.md) one core tops out near 40,000 a second, i.e. about 800 members at 50
-messages/s. The default share, 5% (500 of 10,000 fans), is 25,000 chat deliveries a second.
+the room costs chat-rate x members deliveries per second (about 12 us of server CPU each, and
+as much again in this one client). The default share, 5% (500 of 10,000 fans), is 25,000 chat
+deliveries a second and leaves the server's core at about 75%; 1,000 members at 50 messages/s
+is over one core's capacity (bench/SOAK.md).
 """
 
 from __future__ import annotations
