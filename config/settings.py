@@ -168,7 +168,17 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "realtime.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "realtime.layers.InMemoryChannelLayer",
+            # A hub channel (realtime/hub.py) carries a whole group for the process: give it a
+            # deep queue so a burst under CPU overload waits instead of being dropped (the
+            # stock capacity of 100 lost chat messages in the soak benchmark's overload runs).
+            "CONFIG": {
+                "channel_capacity": {"hub.*": env_int("CREASE_HUB_CHANNEL_CAPACITY", 100_000)}
+            },
+        }
+    }
 
 # WebSocket limits (bytes / frames); see docs/protocol.md.
 CREASE_MAX_MESSAGE_BYTES = env_int("CREASE_MAX_MESSAGE_BYTES", 64 * 1024)

@@ -9,7 +9,7 @@ checked when it is received, a membership when its group is sent to.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
 import time
 import uuid
 from collections import deque
@@ -19,13 +19,18 @@ from typing import Any
 from channels.exceptions import ChannelFull
 from channels.layers import BaseChannelLayer
 
+from realtime.metrics import LAYER_DROPPED
+
+logger = logging.getLogger(__name__)
+
 
 class _Channel:
     """One channel's queue of (expires_at, message) and the receivers waiting on it."""
 
-    __slots__ = ("messages", "waiters")
+    __slots__ = ("capacity", "messages", "waiters")
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
         self.messages: deque[tuple[float, dict[str, Any]]] = deque()
         self.waiters: deque[asyncio.Future[None]] = deque()
 
@@ -44,6 +49,8 @@ class InMemoryChannelLayer(BaseChannelLayer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         super().__init__(expiry=expiry, capacity=capacity, channel_capacity=channel_capacity)
+        # BaseChannelLayer keeps the raw dict, but get_capacity() wants the compiled patterns.
+        self.channel_capacity = self.compile_capacities(channel_capacity or {})
         self.group_expiry = group_expiry
         self._channels: dict[str, _Channel] = {}
         self._groups: dict[str, dict[str, float]] = {}
@@ -59,12 +66,12 @@ class InMemoryChannelLayer(BaseChannelLayer):  # type: ignore[misc]
     def _put(self, channel: str, message: dict[str, Any]) -> None:
         state = self._channels.get(channel)
         if state is None:
-            state = self._channels[channel] = _Channel()
+            state = self._channels[channel] = _Channel(self.get_capacity(channel))
         now = time.monotonic()
         # Drop expired messages at the head before judging capacity.
         while state.messages and state.messages[0][0] < now:
             state.messages.popleft()
-        if len(state.messages) >= self.get_capacity(channel):
+        if len(state.messages) >= state.capacity:
             raise ChannelFull(channel)
         state.messages.append((now + self.expiry, deepcopy(message)))
         while state.waiters:
@@ -77,7 +84,7 @@ class InMemoryChannelLayer(BaseChannelLayer):  # type: ignore[misc]
         self.require_valid_channel_name(channel)
         state = self._channels.get(channel)
         if state is None:
-            state = self._channels[channel] = _Channel()
+            state = self._channels[channel] = _Channel(self.get_capacity(channel))
         while True:
             now = time.monotonic()
             while state.messages:
@@ -134,6 +141,14 @@ class InMemoryChannelLayer(BaseChannelLayer):  # type: ignore[misc]
             if joined_at < joined_after:
                 del members[channel]
                 continue
-            # As the stock layer does: a full member misses this message.
-            with contextlib.suppress(ChannelFull):
+            try:
                 self._put(channel, message)
+            except ChannelFull:
+                # As the stock layer does, a full member misses this message; but say so.
+                LAYER_DROPPED.inc()
+                logger.warning(
+                    "channel %s is full: a %r message to %s was dropped",
+                    channel,
+                    message.get("type"),
+                    group,
+                )

@@ -85,3 +85,36 @@ async def test_group_operations_do_not_scan_other_channels():
         await layer.receive(a)
     # Generous bound: the stock layer takes seconds here (200 x 20,000 scans).
     assert loop.time() - started < 0.5
+
+
+async def test_a_drop_for_a_full_member_is_counted_and_logged(caplog):
+    from realtime.metrics import LAYER_DROPPED
+
+    layer = InMemoryChannelLayer(capacity=1)
+    a = await layer.new_channel()
+    await layer.group_add("g", a)
+    before = LAYER_DROPPED._value.get()
+    await layer.group_send("g", {"type": "first"})
+    await layer.group_send("g", {"type": "second"})
+    assert LAYER_DROPPED._value.get() == before + 1
+    assert "was dropped" in caplog.text
+
+
+async def test_the_configured_layer_gives_hub_channels_a_deep_queue():
+    # A burst far beyond the stock capacity of 100, sent while the hub cannot run (as under CPU
+    # overload), must wait in the queue, not be dropped.
+    from channels.layers import get_channel_layer
+
+    from realtime.hub import Hub
+    from tests.realtime.test_hub import Member
+
+    hub = Hub(get_channel_layer())
+    member = Member()
+    member.outbox._limit = 10_000
+    await hub.join("burst", member)
+    for n in range(2_000):
+        await hub.layer.group_send("burst", {"type": "note.posted", "text": str(n)})
+    async with asyncio.timeout(5):
+        while sum(1 for f in member.sent if f and '"note"' in f) < 2_000:
+            await asyncio.sleep(0.01)
+    await hub.close()
