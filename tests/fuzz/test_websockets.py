@@ -202,6 +202,17 @@ def assert_ping_only(frame: str | bytes, outcome: Outcome) -> None:
         assert_single_error(outcome, "unknown_type")
 
 
+async def send_expecting_ping_only(comm, endpoint: Endpoint, frames):
+    """Send each fuzzed frame to an endpoint that answers only ping; reopen after a close.
+    Returns the communicator still open at the end."""
+    for item in frames:
+        frame = encode(item)
+        outcome = await exchange(comm, endpoint, frame)
+        assert_ping_only(frame, outcome)
+        comm = await reopen_if_closed(comm, endpoint, outcome)
+    return comm
+
+
 fan_messages = st.one_of(
     fz.mutated({"type": "ping"}),
     st.builds(dict, type=st.sampled_from(["command", "chat.message", "snapshot", "update"])),
@@ -232,11 +243,7 @@ async def test_a_fan_endpoint_refuses_everything_but_ping_and_changes_nothing(
         assert initial[0]["type"] in ("snapshot", "update")
         assert [f["seq"] for f in initial][-1] == 12
     other, _ = await open_endpoint(fan)
-    for item in frames:
-        frame = encode(item)
-        outcome = await exchange(comm, fan, frame)
-        assert_ping_only(frame, outcome)
-        comm = await reopen_if_closed(comm, fan, outcome)
+    comm = await send_expecting_ping_only(comm, fan, frames)
     assert await bystander_frames(other, fan) == []
     assert await score_state() == before
     await comm.disconnect()
@@ -253,11 +260,7 @@ async def test_the_match_list_refuses_everything_but_ping_and_changes_nothing(fu
     comm, initial = await open_endpoint(LIST)
     assert initial[0]["type"] == "matches"
     other, _ = await open_endpoint(LIST)
-    for item in frames:
-        frame = encode(item)
-        outcome = await exchange(comm, LIST, frame)
-        assert_ping_only(frame, outcome)
-        comm = await reopen_if_closed(comm, LIST, outcome)
+    comm = await send_expecting_ping_only(comm, LIST, frames)
     assert await bystander_frames(other, LIST) == []
     assert await score_state() == before
     await comm.disconnect()
