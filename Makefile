@@ -43,7 +43,7 @@ test-fast: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy cricket realtime
+	$(PY) -m mypy cricket realtime scores chat practice
 
 format: install
 	$(PY) -m ruff format .

@@ -5,6 +5,7 @@ from __future__ import annotations
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -31,6 +32,7 @@ class MessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Delete the selected messages for everyone (live)")
     def hide(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         layer = get_channel_layer()
+        assert isinstance(request.user, User)  # the admin is for staff users only
         for message in queryset.select_related("room"):
             services.message_delete(
                 room=message.room, message_id=message.pk, moderator=request.user

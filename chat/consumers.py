@@ -9,33 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
-
 from chat import selectors, services
 from chat.models import Room
 from chat.services import ChatRefused
 from realtime import closecodes
 from realtime.broadcast import broadcast
 from realtime.consumers import GroupConsumer
+from realtime.db import in_db_thread
 from realtime.groups import InvalidGroupName, chat_group
+from realtime.values import is_whole_number
 
 MAX_MESSAGE_CHARS = services.MAX_MESSAGE_CHARS
 
-room_get = database_sync_to_async(selectors.room_get)
-history_page = database_sync_to_async(selectors.history_page)
+room_get = in_db_thread(selectors.room_get)
+history_page = in_db_thread(selectors.history_page)
 
 
-@database_sync_to_async
+@in_db_thread
 def _post(room: Room, author: Any, body: object) -> dict[str, Any]:
     return selectors.message_payload(services.message_post(room=room, author=author, body=body))
 
 
-@database_sync_to_async
+@in_db_thread
 def _delete(room: Room, message_id: object, moderator: Any) -> int:
     return services.message_delete(room=room, message_id=message_id, moderator=moderator).pk
 
 
-@database_sync_to_async
+@in_db_thread
 def _mute(username: object, minutes: object, moderator: Any) -> str | None:
     mute = services.user_mute(username=username, minutes=minutes, moderator=moderator)
     return selectors.iso(mute.until) if mute else None
@@ -78,35 +78,33 @@ class ChatConsumer(GroupConsumer):
         )
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        """One client frame; a refusal (ChatRefused) becomes an error frame in GroupConsumer."""
         kind = content["type"]
         user = self.scope.get("user")
-        try:
-            if kind == "chat.message":
-                payload = await _post(self.room, user, content.get("message"))
-                # Stored and committed: now tell the room, with the stored id and time.
-                await self.channel_layer.group_send(self.group, {"type": "chat.message", **payload})
-            elif kind == "chat.history":
-                before = content.get("before")
-                if isinstance(before, bool) or not isinstance(before, int):
-                    raise ChatRefused("invalid_message", "'before' must be a message id")
-                await self.send_history(before=before)
-            elif kind == "chat.delete":
-                message_id = await _delete(self.room, content.get("id"), user)
-                await self.channel_layer.group_send(
-                    self.group, {"type": "chat.deleted", "id": message_id, "room": self.room.slug}
-                )
-            elif kind == "chat.mute":
-                until = await _mute(content.get("username"), content.get("minutes"), user)
-                await self.send_json(
-                    {"type": "chat.muted", "username": content["username"], "until": until}
-                )
-            else:
-                await self.send_error(
-                    "unknown_type",
-                    "send chat.message, chat.history, or (staff) chat.delete or chat.mute",
-                )
-        except ChatRefused as refused:
-            await self.send_error(refused.code, refused.reason, **refused.extra)
+        if kind == "chat.message":
+            payload = await _post(self.room, user, content.get("message"))
+            # Stored and committed: now tell the room, with the stored id and time.
+            await self.channel_layer.group_send(self.group, {"type": "chat.message", **payload})
+        elif kind == "chat.history":
+            before = content.get("before")
+            if not is_whole_number(before):
+                raise ChatRefused("invalid_message", "'before' must be a message id")
+            await self.send_history(before=before)
+        elif kind == "chat.delete":
+            message_id = await _delete(self.room, content.get("id"), user)
+            await self.channel_layer.group_send(
+                self.group, {"type": "chat.deleted", "id": message_id, "room": self.room.slug}
+            )
+        elif kind == "chat.mute":
+            until = await _mute(content.get("username"), content.get("minutes"), user)
+            await self.send_json(
+                {"type": "chat.muted", "username": content["username"], "until": until}
+            )
+        else:
+            await self.send_error(
+                "unknown_type",
+                "send chat.message, chat.history, or (staff) chat.delete or chat.mute",
+            )
 
     @broadcast
     def chat_message(event: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from chat.models import Message, Mute, Room
 
@@ -46,7 +46,7 @@ def history_page(
     return [message_payload(m) for m in reversed(rows[:limit])], has_more
 
 
-def mute_until(*, user: AbstractBaseUser, now: datetime) -> datetime | None:
+def mute_until(*, user: User, now: datetime) -> datetime | None:
     """When the user's longest active mute ends, or None when they may post."""
     mute = Mute.objects.filter(user=user, until__gt=now).order_by("-until").first()
     return mute.until if mute else None

@@ -8,30 +8,25 @@ across server processes.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Message, Mute, Room
 from chat.selectors import iso, mute_until
+from realtime.errors import Refused
+from realtime.values import is_whole_number
 
 MAX_MESSAGE_CHARS = 500
 MAX_MUTE_MINUTES = 7 * 24 * 60
 DEFAULT_RATE_LIMIT = (5, 10)
 
 
-class ChatRefused(ValueError):
-    """A chat action was refused; `code` and `reason` go into the client's error frame."""
-
-    def __init__(self, code: str, reason: str, **extra: Any) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-        self.extra = extra
+class ChatRefused(Refused):
+    """A chat action was refused; `code`, `reason` and `extra` go into the client's error frame."""
 
 
 def rate_limit() -> tuple[int, int]:
@@ -59,7 +54,7 @@ def _clean_body(body: object) -> str:
     return text
 
 
-def message_post(*, room: Room, author: AbstractBaseUser, body: object) -> Message:
+def message_post(*, room: Room, author: User, body: object) -> Message:
     """Store a message after checking its text, the author's mute and the rate limit."""
     if not author.is_authenticated:
         raise ChatRefused("login_required", "log in to post; anonymous fans may only read")
@@ -87,15 +82,15 @@ def message_post(*, room: Room, author: AbstractBaseUser, body: object) -> Messa
         return Message.objects.create(room=room, author=author, body=text, created_at=now)
 
 
-def _require_staff(user: AbstractBaseUser) -> None:
+def _require_staff(user: User) -> None:
     if not (user.is_authenticated and getattr(user, "is_staff", False)):
         raise ChatRefused("not_staff", "only staff moderators may do that")
 
 
-def message_delete(*, room: Room, message_id: object, moderator: AbstractBaseUser) -> Message:
+def message_delete(*, room: Room, message_id: object, moderator: User) -> Message:
     """Hide a message of this room from everyone (soft delete); staff only."""
     _require_staff(moderator)
-    if isinstance(message_id, bool) or not isinstance(message_id, int):
+    if not is_whole_number(message_id):
         raise ChatRefused("invalid_message", "'id' must be a message id (an integer)")
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(room=room, pk=message_id).first()
@@ -108,16 +103,12 @@ def message_delete(*, room: Room, message_id: object, moderator: AbstractBaseUse
     return message
 
 
-def user_mute(*, username: object, minutes: object, moderator: AbstractBaseUser) -> Mute | None:
+def user_mute(*, username: object, minutes: object, moderator: User) -> Mute | None:
     """Stop a user posting for `minutes` (0 lifts any mute); staff only. Returns the mute."""
     _require_staff(moderator)
     if not isinstance(username, str) or not username:
         raise ChatRefused("invalid_message", "'username' must be a user's name")
-    if (
-        isinstance(minutes, bool)
-        or not isinstance(minutes, int)
-        or not 0 <= minutes <= MAX_MUTE_MINUTES
-    ):
+    if not is_whole_number(minutes) or not 0 <= minutes <= MAX_MUTE_MINUTES:
         raise ChatRefused(
             "invalid_message", f"'minutes' must be a whole number from 0 to {MAX_MUTE_MINUTES}"
         )

@@ -1,12 +1,11 @@
 """Every WebSocket route of the app, gathered from the apps that own them."""
 
-from typing import Any
-
 from django.urls import path, re_path
 
 from chat.routing import websocket_urlpatterns as chat_routes
 from practice.consumers import PracticeConsumer
 from practice.raw import websocket_application
+from realtime.types import Receive, Send
 from scores.routing import websocket_urlpatterns as score_routes
 
 websocket_urlpatterns = [
@@ -21,7 +20,7 @@ websocket_urlpatterns = [
 ]
 
 
-async def no_such_endpoint(receive: Any, send: Any) -> None:
+async def no_such_endpoint(receive: Receive, send: Send) -> None:
     """Refuse the handshake of a path that is no endpoint (HTTP 403 on the wire; 4004 to ASGI)."""
     message = await receive()
     if message["type"] == "websocket.connect":

@@ -1,6 +1,7 @@
 """Scorer events: immutable records, one per thing that happened, in the order it happened.
 
-An event's sequence number is its 1-based position in the match log (``Match.events``).
+An event's number (``at``) is its 1-based position in the match's events (``Match.events``);
+the app's log numbers its entries separately (``seq``), undos and edits included.
 Names left as ``None`` on a Delivery mean "whoever the state says"; given names are checked.
 """
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from cricket.apply import bowler_problem
+from cricket.commentary import ball_kind
 from cricket.match import Match
 from cricket.result import next_innings, outcome
 from cricket.state import Innings, MatchState, overs_text
+
+
+def _balls(labels: list[str]) -> list[dict[str, str]]:
+    return [{"label": label, "kind": ball_kind(label)} for label in labels]
 
 
 def _rate(runs: int, balls: int, bpo: int) -> float | None:
@@ -186,8 +191,8 @@ def snapshot(match: Match) -> dict[str, Any]:
         "striker": live.striker if live else None,
         "non_striker": live.non_striker if live else None,
         "bowler": live.bowler if live else None,
-        "this_over": list(live.this_over) if live else [],
-        "last_over": list(live.last_over) if live else [],
+        "this_over": _balls(live.this_over) if live else [],
+        "last_over": _balls(live.last_over) if live else [],
         "partnership": None,
         "run_rate": _rate(last.runs, last.legal_balls, bpo) if last else None,
         "required_rate": None,
@@ -234,7 +239,7 @@ def snapshot(match: Match) -> dict[str, Any]:
         "status": status,
         "result": res.text if res else None,
         "winner": res.winner if res else None,
-        "seq": match.seq,
+        "events": match.event_count,
     }
 
 

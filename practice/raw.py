@@ -12,13 +12,8 @@ of a KeyError that drops the connection; `lifespan` and plain HTTP are answered 
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from realtime.types import Receive, Scope, Send
 
 HELP = "send the text 'ping'"
 # The same limit as the Django app's endpoints (CREASE_MAX_MESSAGE_BYTES), read without Django.

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from realtime import closecodes
 from realtime.context import current_id, new_id
+from realtime.errors import Refused
 from realtime.frames import encode, error_frame
 from realtime.hub import get_hub
 from realtime.metrics import ERRORS, MESSAGES_IN, MESSAGES_OUT, OPEN_CONNECTIONS
@@ -140,6 +141,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         try:
             await self.receive_json(content)
+        except Refused as refused:  # a service said no: the client is told why, nothing stored
+            await self.send_error(refused.code, refused.reason, **refused.extra)
         except Exception:
             logger.exception("handler failed on a %r message", content.get("type"))
             await self.send_error("internal_error", "the server could not handle that message")

@@ -29,3 +29,18 @@ def chat_group(room: str) -> str:
 def match_group(match_id: int) -> str:
     """Group of every fan (and scorer) of one match."""
     return f"match.{int(match_id)}"
+
+
+MATCH_LIST = "matches"
+"""Group of match-list pages: told when a match is created or changes status."""
+
+
+def match_room(match_id: int) -> str:
+    """The slug of a match's chat room (its group is chat_group(match_room(id)))."""
+    return f"match-{int(match_id)}"
+
+
+def match_of_group(group: str) -> int | None:
+    """The match id of a match group ("match.12" -> 12), or None for any other group."""
+    prefix, _, rest = group.partition(".")
+    return int(rest) if prefix == "match" and rest.isdigit() else None

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from realtime.drain import drain_connections
-
-ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+from realtime.types import ASGIApp, Receive, Scope, Send
 
 
 class LifespanRouter:
@@ -16,7 +12,7 @@ class LifespanRouter:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":
             await self.app(scope, receive, send)
             return

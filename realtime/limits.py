@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from django.conf import settings
 
 from realtime import closecodes
 from realtime.metrics import REFUSED
+from realtime.types import ASGIApp, Receive, Scope, Send
 
-ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
-
-def client_ip(scope: dict[str, Any]) -> str:
+def client_ip(scope: Scope) -> str:
     """The peer address, or the proxy's X-Forwarded-For first hop when the proxy is trusted."""
     if settings.CREASE_TRUST_X_FORWARDED_FOR:
         for name, value in scope.get("headers", []):
@@ -37,7 +34,7 @@ class ConnectionLimits:
         self.open: defaultdict[str, int] = defaultdict(int)
         self.recent: defaultdict[str, deque[float]] = defaultdict(deque)
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
             await self.app(scope, receive, send)
             return
@@ -71,7 +68,7 @@ class ConnectionLimits:
         return ""
 
     @staticmethod
-    async def _refuse(receive: Any, send: Any, reason: str) -> None:
+    async def _refuse(receive: Receive, send: Send, reason: str) -> None:
         message = await receive()
         if message["type"] != "websocket.connect":
             return

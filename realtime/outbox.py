@@ -12,15 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from realtime import closecodes
 from realtime.metrics import SLOW_CLOSES
+from realtime.types import Send
 
 logger = logging.getLogger(__name__)
-
-ASGISend = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 async def _finish(coro: Coroutine[Any, Any, Any], pending: Any) -> None:
@@ -46,7 +45,7 @@ class Outbox:
 
     __slots__ = ("_drain", "_held", "_limit", "_queue", "_send", "closed", "on_too_slow")
 
-    def __init__(self, send: ASGISend, limit: int) -> None:
+    def __init__(self, send: Send, limit: int) -> None:
         self._send = send
         self._limit = limit
         self._queue: deque[str] = deque()

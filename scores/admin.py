@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from scores import services
 from scores.models import LogEntry, Match, Player, Scorer, ScorerToken, Team
+from scores.services import matches, tokens
 
 
 class PlayerInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -48,7 +48,7 @@ class MatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Recompute status and summary from the log")
     def refresh_status(self, request: HttpRequest, queryset: Any) -> None:
         for match in queryset:
-            services.match_status_refresh(match=match)
+            matches.match_status_refresh(match=match)
         self.message_user(request, f"refreshed {queryset.count()} match(es)")
 
 
@@ -102,7 +102,7 @@ class ScorerTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if change:
             obj.save(update_fields=["name"])
             return
-        token, raw = services.scorer_token_create(user=obj.user, name=obj.name)
+        token, raw = tokens.scorer_token_create(user=obj.user, name=obj.name)
         obj.pk, obj.prefix, obj.digest, obj.created = (
             token.pk,
             token.prefix,
@@ -119,5 +119,5 @@ class ScorerTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for token in queryset:
-            services.scorer_token_revoke(token=token)
+            tokens.scorer_token_revoke(token=token)
         self.message_user(request, "revoked")

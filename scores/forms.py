@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from cricket.errors import IllegalEvent
+from cricket.formats import PRESET_LABELS
 from cricket.setup import PRESETS, MatchSetup, Rules
 
 NAME_MAX = 80
@@ -19,12 +20,7 @@ NAME_MAX = 80
 TITLE_MAX = 200
 MIN_PLAYERS = 2
 MAX_PLAYERS = 11
-FORMAT_CHOICES = [
-    ("T20", "T20 (20 overs)"),
-    ("ODI", "ODI (50 overs)"),
-    ("Hundred", "The Hundred (100 balls)"),
-    ("Test", "Test (two innings each)"),
-]
+FORMAT_CHOICES = list(PRESET_LABELS.items())
 SIDE_CHOICES = [("", "not decided"), ("home", "Home team"), ("away", "Away team")]
 DECISION_CHOICES = [("", "–"), ("bat", "bat"), ("field", "field")]
 OVERRIDES = ("overs", "balls_per_over", "max_overs_per_bowler")
@@ -105,7 +101,8 @@ class MatchCreateForm(forms.Form):
         return _players(self.cleaned_data["away_players"], "Away playing XI")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         home, away = data["home"], data["away"]

@@ -1,21 +1,26 @@
-"""Reads of the scores app: match lists, snapshots, the stored log, and scorer rights."""
+"""Reads of the scores app: matches and lists, scorebooks and snapshots, the stored log for
+resume, and scorer rights. Nothing here writes (a scorebook rebuilt from the log is cached)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import DatabaseError
 from django.db.models import Case, IntegerField, Value, When
 
 from cricket import codec
-from cricket.match import Match as EngineMatch
-from scores.engine import Engine, cache, engine_replay, setup_decode
-from scores.frames import snapshot_payload
+from realtime.db import in_db_thread
+from scores.messages import MatchItem, Snapshot, match_item, snapshot_message
 from scores.models import LogEntry, Match, Scorer
+from scores.scorebook import Scorebook, cache, scorebook_replay, setup_decode
 
 RESUME_LIMIT = 500
 """A fan further behind than this many entries gets a fresh snapshot instead of the missed ones."""
 LIST_LIMIT = 100
+SEQ_FRESH_SECONDS = 1.0
+"""How old a match's seq in a pong may be: at most one query per match per second per process."""
 
 _STATUS_ORDER = Case(
     When(status=Match.Status.LIVE, then=Value(0)),
@@ -26,30 +31,44 @@ _STATUS_ORDER = Case(
 )
 
 
+# Matches
+
+
 def match_get(*, match_id: int) -> Match:
     """The match, or Match.DoesNotExist."""
     return Match.objects.get(pk=match_id)
 
 
-def match_item(match: Match, *, watching: int | None = None) -> dict[str, Any]:
-    """One match as the list shows it (also the `match` frame of ws/matches/)."""
-    return {
-        "id": match.id,
-        "title": match.title,
-        "status": match.status,
-        "summary": match.summary,
-        "teams": match.teams,
-        "format": match.format,
-        "seq": match.seq,
-        "watching": watching,
-    }
+def match_exists(*, match_id: int) -> bool:
+    return Match.objects.filter(pk=match_id).exists()
 
 
-def match_list(*, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+def match_unfinished_from(*, source: str) -> Match | None:
+    """The newest unfinished match imported from `source` (e.g. "cricsheet:1370353"), if any."""
+    return (
+        Match.objects.filter(source=source)
+        .exclude(status=Match.Status.FINISHED)
+        .order_by("-id")
+        .first()
+    )
+
+
+def match_item_get(*, match_id: int) -> MatchItem | None:
+    """One match as lists show it (GET /api/matches/<id>), or None."""
+    match = Match.objects.filter(pk=match_id).first()
+    return match_item(match) if match is not None else None
+
+
+def match_list(*, limit: int = LIST_LIMIT) -> list[MatchItem]:
     """Matches for the list page: live first, then innings breaks, scheduled, finished;
     newest activity first within each. `watching` is None here (the live socket sends counts)."""
     matches = Match.objects.annotate(rank=_STATUS_ORDER).order_by("rank", "-updated", "-id")
     return [match_item(m) for m in matches[:limit]]
+
+
+def match_items(*, match_ids: list[int]) -> list[MatchItem]:
+    """These matches as lists show them, newest first."""
+    return [match_item(m) for m in Match.objects.filter(pk__in=match_ids).order_by("-id")]
 
 
 def match_ids_followed(*, limit: int = LIST_LIMIT) -> list[int]:
@@ -61,7 +80,35 @@ def match_ids_followed(*, limit: int = LIST_LIMIT) -> list[int]:
     )
 
 
-def scorer_can_score(*, user: AbstractBaseUser | AnonymousUser | None, match: Match) -> bool:
+_seqs: dict[int, tuple[float, int]] = {}
+
+
+async def match_seq_recent(*, match_id: int) -> int | None:
+    """A match's stored seq, read at most once a SEQ_FRESH_SECONDS (the heartbeat asks for it);
+    None if there is no such match or the database cannot be read."""
+    now = time.monotonic()
+    hit = _seqs.get(match_id)
+    if hit is not None and now - hit[0] < SEQ_FRESH_SECONDS:
+        return hit[1]
+    try:
+        seq = await in_db_thread(_match_seq)(match_id)
+    except DatabaseError:
+        return None
+    if seq is None:
+        _seqs.pop(match_id, None)
+        return None
+    _seqs[match_id] = (now, seq)
+    return seq
+
+
+def _match_seq(match_id: int) -> int | None:
+    return Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+
+
+# Scorer rights
+
+
+def scorer_can_score(*, user: User | AnonymousUser | None, match: Match) -> bool:
     """Superusers may score anything; others need scorer rights for this match."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -70,31 +117,54 @@ def scorer_can_score(*, user: AbstractBaseUser | AnonymousUser | None, match: Ma
     return Scorer.objects.filter(user=user, match=match).exists()
 
 
-def engine_get(*, match: Match) -> Engine:
-    """The engine state of a match at its stored seq: the cached one if current, else rebuilt
+def scorer_rights(*, user: User | AnonymousUser, match_id: int) -> bool | None:
+    """Whether the user may score the match; None when there is no such match."""
+    match = Match.objects.filter(pk=match_id).first()
+    if match is None:
+        return None
+    return scorer_can_score(user=user, match=match)
+
+
+# Scorebooks, snapshots and the stored log
+
+
+def scorebook_get(*, match: Match) -> Scorebook:
+    """The scorebook of a match at its stored seq: the cached one if current, else rebuilt
     from the log (all entries up to `match.seq`). Callers that mutate it hold cache.lock()."""
     with cache.lock(match.id):
-        engine = cache.get(match.id)
-        if engine is not None and engine.seq == match.seq and engine.stamp == match.created:
-            return engine
+        book = cache.get(match.id)
+        if book is not None and book.seq == match.seq and book.stamp == match.created:
+            return book
         rows = (
             LogEntry.objects.filter(match_id=match.id, seq__lte=match.seq)
             .order_by("seq")
             .values_list("seq", "payload", "commentary")
         )
-        engine = engine_replay(setup_decode(match.setup), rows)
-        engine.stamp = match.created
-        if engine.seq == match.seq:
-            cache.put(match.id, engine)
-        return engine
+        book = scorebook_replay(setup_decode(match.setup), rows)
+        book.stamp = match.created
+        if book.seq == match.seq:
+            cache.put(match.id, book)
+        return book
 
 
-def match_snapshot(*, match_id: int) -> dict[str, Any]:
+def match_snapshot(*, match_id: int) -> Snapshot:
     """The `snapshot` message for a match as now stored (Match.DoesNotExist if none)."""
     with cache.lock(match_id):
         match = Match.objects.get(pk=match_id)
-        engine = engine_get(match=match)
-        return snapshot_payload(match, engine)
+        return snapshot_message(match, scorebook_get(match=match))
+
+
+def resume_frames(*, match_id: int, since: int) -> list[tuple[int, str]] | None:
+    """The stored frames a client at `since` is missing, in order; None when a snapshot is due
+    instead (too far behind, ahead of the log, or rows missing from it)."""
+    seq = _match_seq(match_id)
+    if seq is None or since > seq or seq - since > RESUME_LIMIT:
+        return None
+    frames = log_frames_after(match_id=match_id, since=since)
+    # The log is gap-free; anything else means rows were lost: start over from a snapshot.
+    if [s for s, _ in frames] != list(range(since + 1, since + 1 + len(frames))):
+        return None
+    return frames
 
 
 def log_frames_after(
@@ -108,25 +178,82 @@ def log_frames_after(
     )
 
 
+def log_payloads(*, match_id: int, upto: int) -> list[dict[str, Any]]:
+    """The stored commands of log entries 1..upto, in order."""
+    return list(
+        LogEntry.objects.filter(match_id=match_id, seq__lte=upto)
+        .order_by("seq")
+        .values_list("payload", flat=True)
+    )
+
+
 def event_context(*, match: Match, at: int) -> dict[str, Any] | None:
     """Engine event `at` (1-based) as scored, with who was batting and bowling just before it
     and the fielding side then (the console pre-fills its edit form); None if there is none."""
     with cache.lock(match.id):
-        engine = engine_get(match=match)
-        events, seq, setup = engine.match.events, engine.seq, engine.setup
-        entry = engine.entries[at - 1] if 1 <= at <= len(engine.entries) else None
-    if entry is None:
-        return None
-    before = EngineMatch.from_events(setup, events[: at - 1]).state
+        book = scorebook_get(match=match)
+        engine = book.engine
+        if not 1 <= at <= engine.event_count:
+            return None
+        event = engine.events[at - 1]
+        line = engine.commentary[at - 1]
+        before = engine.state_before(at)
+        seq = book.seq
     live = before.live
     return {
         "at": at,
         "seq": seq,
-        "event": codec.event_to_dict(events[at - 1]),
-        "over": entry.over,
-        "description": entry.description,
+        "event": codec.event_to_dict(event),
+        "over": line.over,
+        "description": line.description,
         "striker": live.striker if live else None,
         "non_striker": live.non_striker if live else None,
         "bowler": live.bowler if live else None,
         "fielders": list(before.active[live.bowling]) if live else [],
     }
+
+
+# Pages
+
+
+def scoreboard_headline(snapshot: Snapshot) -> dict[str, Any]:
+    """What a page's headline shows, picked out of a snapshot: the innings in progress (or the
+    last one), the two batters at the crease, the bowler's figures, the cards newest first."""
+    board = snapshot["scoreboard"]
+    current = board["current"]
+    innings = board["innings"]
+    now = innings[current["innings"] - 1] if current.get("innings") else None
+    batters: list[dict[str, Any]] = []
+    bowler = None
+    if now is not None and not now["closed"]:
+        rows = {row["name"]: row for row in now["batting"]}
+        for name in (current["striker"], current["non_striker"]):
+            if name:
+                batters.append(rows.get(name) or {"name": name, "runs": 0, "balls": 0})
+        if current["bowler"]:
+            bowler = next((b for b in now["bowling"] if b["name"] == current["bowler"]), None)
+            bowler = bowler or {"name": current["bowler"], "overs": "0", "maidens": 0, "runs": 0,
+                                "wickets": 0, "economy": None}  # fmt: skip
+    return {
+        "innings": now,
+        "batters": batters,
+        "bowler": bowler,
+        "this_over": current["this_over"],
+        "last_over": current["last_over"],
+        "cards": list(reversed(innings)),
+        "commentary": snapshot["commentary"],
+    }
+
+
+def squads(*, match: Match) -> dict[str, dict[str, list[str]]]:
+    """Each team's named players and substitutes, for the console's substitution form."""
+    setup: dict[str, Any] = match.setup or {}
+    found = {}
+    for side in ("home", "away"):
+        team = setup.get(side) or {}
+        if team.get("name"):
+            found[team["name"]] = {
+                "players": list(team.get("players") or []),
+                "substitutes": list(team.get("substitutes") or []),
+            }
+    return found

@@ -98,7 +98,7 @@ async def test_new_connections_per_minute_are_limited(settings):
 
 def test_home_page_lists_matches_in_play_escaped():
     from cricket import MatchSetup
-    from scores.services import match_create
+    from scores.services.matches import match_create
 
     players = [f"P{i}" for i in range(11)]
     setup = MatchSetup.preset(

@@ -30,10 +30,10 @@ from tests.cricket.helpers import AWAY, HOME, out, play_innings, setup, started
 
 def assert_refused(m: Match, event: object, reason: str) -> None:
     before = copy.deepcopy(snapshot(m))
-    seq = m.seq
+    seq = m.event_count
     with pytest.raises(IllegalEvent, match=reason or None):
         m.apply(event)  # type: ignore[arg-type]
-    assert m.seq == seq
+    assert m.event_count == seq
     assert snapshot(m) == before
 
 
@@ -343,7 +343,7 @@ def test_undo_restores_the_previous_state() -> None:
     m.apply(Delivery(runs=4))
     m.undo()
     assert snapshot(m) == before
-    assert m.seq == 4
+    assert m.event_count == 4
 
 
 def test_an_edit_that_makes_a_later_event_illegal_is_refused() -> None:

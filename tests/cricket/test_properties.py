@@ -66,11 +66,11 @@ def matches(draw: st.DrawFn) -> tuple[Match, list[tuple[dict[str, object], Match
         else:
             d = _delivery(draw)
             before = copy.deepcopy(s)
-            seq = m.seq
+            seq = m.event_count
             try:
                 m.apply(d)
             except IllegalEvent:
-                assert m.seq == seq
+                assert m.event_count == seq
                 assert snapshot(m) == before
     return m, []
 
@@ -105,9 +105,9 @@ def test_undo_restores_exactly_the_previous_state(built: tuple[Match, list], k: 
     for e in m.events:
         history.append(copy.deepcopy(snapshot(replay)))
         replay.apply(e)
-    for _ in range(min(k, m.seq)):
+    for _ in range(min(k, m.event_count)):
         m.undo()
-        assert snapshot(m) == history[m.seq]
+        assert snapshot(m) == history[m.event_count]
     _balanced(m)
 
 

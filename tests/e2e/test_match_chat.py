@@ -20,10 +20,10 @@ SCRIPT = "<script>window.pwned = 1</script><b>bold</b>"
 
 def make_match(env: dict[str, str]) -> int:
     code = (
-        "from cricket.setup import MatchSetup\nfrom scores import services\n"
+        "from cricket.setup import MatchSetup\nfrom scores.services import matches\n"
         "setup = MatchSetup.preset('T20', home='Eagles', away='Hawks',"
         " home_players=['A1', 'A2', 'A3'], away_players=['B1', 'B2', 'B3'])\n"
-        "print(services.match_create(setup=setup).id)\n"
+        "print(matches.match_create(setup=setup).id)\n"
     )
     return int(manage("shell", "-c", code, env=env).strip().splitlines()[-1])
 

@@ -42,9 +42,9 @@ def apply(env: dict[str, str], match_id: int, *commands: dict) -> None:
     """Store commands through the scoring service, as a scorer would (no broadcast: the
     server may be down; fans catch up from the log)."""
     code = (
-        "import json\nfrom scores import services\n"
+        "import json\nfrom tests.scores.helpers import record\n"
         f"for c in json.loads({json.dumps(json.dumps(list(commands)))}):\n"
-        f"    services.command_apply(match_id={match_id}, user=None, command=c, expect_seq=None)\n"
+        f"    record(match_id={match_id}, user=None, command=c, expect_seq=None)\n"
     )
     manage("shell", "-c", code, env=env)
 

@@ -13,8 +13,8 @@ from django.test import AsyncClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scores import services
 from scores.models import LogEntry, Match
+from scores.services import matches, tokens
 from tests.fuzz import strategies as fz
 from tests.scores.helpers import events, make_match, real_match, score
 from tests.support.ws import communicator, receive_until
@@ -35,12 +35,12 @@ def api_setup() -> dict[str, Any]:
     other = make_match(title="Elsewhere")
     feed, _ = get_user_model().objects.get_or_create(username="feed")
     stranger, _ = get_user_model().objects.get_or_create(username="stranger")
-    services.scorer_grant(user=feed, match=match)
-    services.scorer_grant(user=stranger, match=other)
-    _, good = services.scorer_token_create(user=feed)
-    _, foreign = services.scorer_token_create(user=stranger)
-    revoked_row, revoked = services.scorer_token_create(user=feed)
-    services.scorer_token_revoke(token=revoked_row)
+    matches.scorer_grant(user=feed, match=match)
+    matches.scorer_grant(user=stranger, match=other)
+    _, good = tokens.scorer_token_create(user=feed)
+    _, foreign = tokens.scorer_token_create(user=stranger)
+    revoked_row, revoked = tokens.scorer_token_create(user=feed)
+    tokens.scorer_token_revoke(token=revoked_row)
     return {"match": match.id, "other": other.id, "good": good, "foreign": foreign,
             "revoked": revoked}  # fmt: skip
 
@@ -81,7 +81,7 @@ bodies = st.one_of(
 )
 
 TOKENS = ["good", "good", "good", "foreign", "revoked", "none", "wrong", "basic", "empty", "odd"]
-tokens = st.sampled_from(TOKENS)
+token_names = st.sampled_from(TOKENS)
 content_types = st.sampled_from(
     ["application/json", "application/json", "application/json; charset=utf-8", "text/plain",
      "application/x-www-form-urlencoded", ""]
@@ -120,7 +120,9 @@ def _fill(body: Any, seq: int) -> Any:
 )
 @given(
     requests=st.lists(
-        st.tuples(bodies, tokens, content_types, st.sampled_from(["match", "match", "other", 0])),
+        st.tuples(
+            bodies, token_names, content_types, st.sampled_from(["match", "match", "other", 0])
+        ),
         min_size=1,
         max_size=3,
     )

@@ -29,10 +29,10 @@ SETUP = """
 import json
 from django.contrib.auth import get_user_model
 from chat.services import room_ensure
-from scores import services
+from scores.services import matches
 from tests.scores.helpers import make_match, score
 match = make_match(); score(match, 5)
-sam = get_user_model().objects.create(username="sam"); services.scorer_grant(user=sam, match=match)
+sam = get_user_model().objects.create(username="sam"); matches.scorer_grant(user=sam, match=match)
 room_ensure(slug="lobby", title="Lobby")
 print(json.dumps({"match": match.id}))
 """

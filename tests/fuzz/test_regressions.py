@@ -15,8 +15,8 @@ from django.test import AsyncClient
 
 from chat.models import Message, Mute
 from chat.services import room_ensure
-from scores import services
 from scores.models import LogEntry
+from scores.services import matches, tokens
 from tests.scores.helpers import events, make_match
 from tests.support.auth import session_cookie
 from tests.support.ws import communicator, receive_until
@@ -34,8 +34,8 @@ def setup() -> tuple[int, str]:
     user, _ = get_user_model().objects.get_or_create(username="sam")
     get_user_model().objects.get_or_create(username="fan")
     match = make_match()
-    services.scorer_grant(user=user, match=match)
-    _, raw = services.scorer_token_create(user=user)
+    matches.scorer_grant(user=user, match=match)
+    _, raw = tokens.scorer_token_create(user=user)
     return match.id, raw
 
 

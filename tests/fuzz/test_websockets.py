@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from chat.models import Message, Mute
 from chat.services import MAX_MUTE_MINUTES, room_ensure
-from scores import services
 from scores.models import LogEntry, Match
+from scores.services import matches
 from tests.fuzz import strategies as fz
 from tests.fuzz.harness import (
     DOCUMENTED_CLOSE_CODES,
@@ -180,7 +180,7 @@ def scored_match(scorer: str | None = None) -> Match:
     score(match, 12)
     if scorer:
         user, _ = get_user_model().objects.get_or_create(username=scorer)
-        services.scorer_grant(user=user, match=match)
+        matches.scorer_grant(user=user, match=match)
     match.refresh_from_db()
     return match
 

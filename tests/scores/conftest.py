@@ -1,6 +1,5 @@
 import pytest
-
-from scores.engine import cache
+from scores.scorebook import cache
 
 
 @pytest.fixture(autouse=True)

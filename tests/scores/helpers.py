@@ -6,10 +6,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from cricket import codec, cricsheet
 from cricket.setup import MatchSetup
-from scores import services
+from scores.commands import ScoreCommand, envelope_decode
 from scores.models import Match
+from scores.services import scoring
+from scores.services.matches import match_create
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cricsheet"
 T20 = DATA / "1370353.json"
@@ -28,17 +32,64 @@ def events(n: int, start: int = 0) -> list[dict[str, Any]]:
 
 def make_match(title: str | None = None) -> Match:
     setup, evs = real_match()
-    return services.match_create(
+    return match_create(
         setup=setup, title=title, source="cricsheet:1370353", replay_events=list(evs)
     )
 
 
-def score(match: Match, n: int, *, user: Any = None) -> int:
+def scorekeeper() -> User:
+    """A superuser, who may score every match (the scorer of tests that do not test rights)."""
+    user, _ = User.objects.get_or_create(
+        username="scorekeeper", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
+def envelope(command: Any, expect_seq: int | None, commentary: str | None = None) -> ScoreCommand:
+    """A decoded command envelope, as the socket and the API decode theirs."""
+    content: dict[str, Any] = {"command": command, "expect_seq": expect_seq}
+    if commentary is not None:
+        content["commentary"] = commentary
+    return envelope_decode(content, expect_seq_required=False)
+
+
+def record(
+    *,
+    match_id: int,
+    command: Any,
+    expect_seq: int | None,
+    commentary: str | None = None,
+    user: User | None = None,
+) -> scoring.Applied:
+    """Store one command through the scoring service's sync core (no broadcast)."""
+    return scoring.command_record(
+        match_id=match_id,
+        command=envelope(command, expect_seq, commentary),
+        by=scoring.ByUser(user or scorekeeper()),
+    )
+
+
+async def submit(
+    *,
+    match_id: int,
+    command: Any,
+    expect_seq: int | None,
+    commentary: str | None = None,
+    user: User | None = None,
+) -> scoring.Applied:
+    """Store and broadcast one command through the scoring service."""
+    from asgiref.sync import sync_to_async
+
+    by = scoring.ByUser(user or await sync_to_async(scorekeeper)())
+    return await scoring.command_submit(
+        match_id=match_id, command=envelope(command, expect_seq, commentary), by=by
+    )
+
+
+def score(match: Match, n: int, *, user: User | None = None) -> int:
     """Score the match's next n real events through the service; returns the last seq."""
     match.refresh_from_db()
     seq = match.seq
     for event in events(n, seq):
-        seq = services.command_apply(
-            match_id=match.id, user=user, command=event, expect_seq=seq
-        ).seq
+        seq = record(match_id=match.id, user=user, command=event, expect_seq=seq).seq
     return seq

@@ -9,8 +9,8 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.test import AsyncClient
 
-from scores import services
 from scores.models import LogEntry, Match
+from scores.services import matches, tokens
 from tests.scores.helpers import events, make_match
 from tests.support.ws import communicator, receive_until
 
@@ -22,8 +22,8 @@ def feed_setup(grant: bool = True) -> tuple[Match, str]:
     user, _ = get_user_model().objects.get_or_create(username="feed")
     match = make_match()
     if grant:
-        services.scorer_grant(user=user, match=match)
-    _, raw = services.scorer_token_create(user=user, name="test")
+        matches.scorer_grant(user=user, match=match)
+    _, raw = tokens.scorer_token_create(user=user, name="test")
     return match, raw
 
 
@@ -70,7 +70,7 @@ async def test_missing_wrong_and_revoked_tokens_get_401():
     token_row = await sync_to_async(lambda: get_user_model().objects.get(username="feed"))()
     rows = await sync_to_async(list)(token_row.scorer_tokens.all())
     for row in rows:
-        await sync_to_async(services.scorer_token_revoke)(token=row)
+        await sync_to_async(tokens.scorer_token_revoke)(token=row)
     assert (await post(match.id, body, token)).status_code == 401
     assert await log_count(match) == 0
 

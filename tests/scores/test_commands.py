@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from scores import services
 from scores.models import Match, Scorer, ScorerToken
+from scores.services import tokens
 from tests.scores.helpers import T20
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
@@ -43,8 +43,8 @@ def test_scorer_token_prints_a_working_token_once_and_replace_revokes_the_old_on
         run("scorer_token", "nobody")
     first = run("scorer_token", "feed", "--create-user", "--name", "demo")
     second = run("scorer_token", "feed", "--name", "demo", "--replace")
-    assert services.scorer_token_use(raw=first) is None
-    assert services.scorer_token_use(raw=second).username == "feed"
+    assert tokens.scorer_token_use(raw=first) is None
+    assert tokens.scorer_token_use(raw=second).username == "feed"
     assert not ScorerToken.objects.filter(digest=second).exists()
 
 

@@ -8,9 +8,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
-from scores import services
 from scores.models import LogEntry, Match
-from tests.scores.helpers import events, make_match, score
+from scores.services import matches
+from tests.scores.helpers import events, make_match, score, submit
 from tests.support.auth import session_cookie
 from tests.support.ws import communicator, receive_json, receive_until
 
@@ -28,7 +28,7 @@ def new_match(scored: int = 0, scorer: str | None = None) -> Match:
         score(match, scored)
     if scorer:
         user, _ = get_user_model().objects.get_or_create(username=scorer)
-        services.scorer_grant(user=user, match=match)
+        matches.scorer_grant(user=user, match=match)
     match.refresh_from_db()
     return match
 
@@ -48,9 +48,7 @@ async def score_more(match: Match, n: int) -> int:
     """Score the next n real events through the service, broadcasting each after commit."""
     seq = await seq_of(match)
     for event in events(n, seq):
-        applied = await services.command_submit(
-            match_id=match.id, user=None, command=event, expect_seq=seq
-        )
+        applied = await submit(match_id=match.id, user=None, command=event, expect_seq=seq)
         seq = applied.seq
     return seq
 
@@ -309,7 +307,7 @@ async def test_scorer_whose_rights_are_withdrawn_is_closed_and_writes_nothing():
     scorer = await scorer_for(match)
     await receive_until(scorer, "snapshot")
     user = await sync_to_async(get_user_model().objects.get)(username="sam")
-    await sync_to_async(services.scorer_revoke)(user=user, match=match)
+    await sync_to_async(matches.scorer_revoke)(user=user, match=match)
     await command(scorer, 0, events(1)[0])
     assert (await receive_until(scorer, "error"))["code"] == "not_a_scorer"
     assert (await scorer.receive_output(2))["code"] == 4003

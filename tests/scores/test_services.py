@@ -10,12 +10,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.db import connection
+from scores.scorebook import cache
 
 from chat.models import Room
-from scores import selectors, services
-from scores.engine import cache
+from scores import selectors
+from scores.commands import CommandRefused
 from scores.models import LogEntry, Match, ScorerToken
-from tests.scores.helpers import events, make_match, real_match, score
+from scores.services import matches, tokens
+from tests.scores.helpers import events, make_match, real_match, record, score, submit
 from tests.support.ws import communicator, receive_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.db]
@@ -75,7 +77,7 @@ def test_each_command_is_stored_with_its_frame_and_the_match_moves_on():
 def test_state_rebuilt_from_the_log_matches_the_cached_state():
     match = make_match()
     score(match, 40)
-    services.command_apply(match_id=match.id, user=None, command={"kind": "undo"}, expect_seq=40)
+    record(match_id=match.id, user=None, command={"kind": "undo"}, expect_seq=40)
     cached = selectors.match_snapshot(match_id=match.id)
     cache.clear()
     rebuilt = selectors.match_snapshot(match_id=match.id)
@@ -86,8 +88,8 @@ def test_state_rebuilt_from_the_log_matches_the_cached_state():
 def test_stale_seq_is_refused_with_the_current_seq():
     match = make_match()
     score(match, 3)
-    with pytest.raises(services.CommandError) as caught:
-        services.command_apply(match_id=match.id, user=None, command=events(1, 3)[0], expect_seq=2)
+    with pytest.raises(CommandRefused) as caught:
+        record(match_id=match.id, user=None, command=events(1, 3)[0], expect_seq=2)
     assert (caught.value.code, caught.value.seq) == ("stale_seq", 3)
     assert LogEntry.objects.filter(match=match).count() == 3
 
@@ -104,8 +106,8 @@ def test_stale_seq_is_refused_with_the_current_seq():
 def test_illegal_or_malformed_command_stores_nothing(command, code):
     match = make_match()
     score(match, 3)
-    with pytest.raises(services.CommandError) as caught:
-        services.command_apply(match_id=match.id, user=None, command=command, expect_seq=3)
+    with pytest.raises(CommandRefused) as caught:
+        record(match_id=match.id, user=None, command=command, expect_seq=3)
     assert caught.value.code == code
     assert caught.value.reason
     match.refresh_from_db()
@@ -117,19 +119,19 @@ def test_illegal_or_malformed_command_stores_nothing(command, code):
 
 def test_commentary_is_limited_and_stored():
     match = make_match()
-    with pytest.raises(services.CommandError):
-        services.command_apply(
+    with pytest.raises(CommandRefused):
+        record(
             match_id=match.id, user=None, command=events(1)[0], expect_seq=0, commentary="x" * 501
         )
-    services.command_apply(
+    record(
         match_id=match.id, user=None, command=events(1)[0], expect_seq=0, commentary=" Off we go "
     )
     assert LogEntry.objects.get(match=match).commentary == "Off we go"
 
 
 def test_unknown_match_is_not_found():
-    with pytest.raises(services.CommandError) as caught:
-        services.command_apply(match_id=4242, user=None, command={"kind": "undo"}, expect_seq=0)
+    with pytest.raises(CommandRefused) as caught:
+        record(match_id=4242, user=None, command={"kind": "undo"}, expect_seq=0)
     assert caught.value.code == "not_found"
 
 
@@ -139,9 +141,7 @@ async def test_fan_receives_an_update_only_after_it_is_stored():
     fan = communicator(f"/ws/matches/{match.id}/")
     assert (await fan.connect())[0]
     await receive_until(fan, "snapshot")
-    applied = await services.command_submit(
-        match_id=match.id, user=None, command=events(1)[0], expect_seq=0
-    )
+    applied = await submit(match_id=match.id, user=None, command=events(1)[0], expect_seq=0)
     update = await receive_until(fan, "update")
     assert update["seq"] == applied.seq == 1
     stored = await sync_to_async(LogEntry.objects.get)(match=match, seq=1)
@@ -155,10 +155,8 @@ async def test_refused_command_broadcasts_nothing():
     fan = communicator(f"/ws/matches/{match.id}/")
     assert (await fan.connect())[0]
     await receive_until(fan, "snapshot")
-    with pytest.raises(services.CommandError):
-        await services.command_submit(
-            match_id=match.id, user=None, command={"kind": "undo"}, expect_seq=0
-        )
+    with pytest.raises(CommandRefused):
+        await submit(match_id=match.id, user=None, command={"kind": "undo"}, expect_seq=0)
     assert await fan.receive_nothing(0.3)
     await fan.disconnect()
 
@@ -171,11 +169,9 @@ async def test_failed_write_broadcasts_nothing_and_the_scorer_is_told():
     assert (await fan.connect())[0]
     await receive_until(fan, "snapshot")
 
-    def fail() -> services.CommandError:
-        with log_writes_fail(), pytest.raises(services.CommandError) as caught:
-            services.command_apply(
-                match_id=match.id, user=None, command=events(1, 5)[0], expect_seq=5
-            )
+    def fail() -> CommandRefused:
+        with log_writes_fail(), pytest.raises(CommandRefused) as caught:
+            record(match_id=match.id, user=None, command=events(1, 5)[0], expect_seq=5)
         return caught.value
 
     error = await sync_to_async(fail)()
@@ -184,9 +180,7 @@ async def test_failed_write_broadcasts_nothing_and_the_scorer_is_told():
     await sync_to_async(match.refresh_from_db)()
     assert match.seq == 5
     # Once storage works again scoring resumes from the stored state, not the failed attempt.
-    applied = await services.command_submit(
-        match_id=match.id, user=None, command=events(1, 5)[0], expect_seq=5
-    )
+    applied = await submit(match_id=match.id, user=None, command=events(1, 5)[0], expect_seq=5)
     assert applied.seq == 6
     assert (await receive_until(fan, "update"))["seq"] == 6
     await fan.disconnect()
@@ -194,23 +188,23 @@ async def test_failed_write_broadcasts_nothing_and_the_scorer_is_told():
 
 def test_tokens_are_stored_hashed_shown_once_and_revocable():
     user = get_user_model().objects.create(username="feed")
-    token, raw = services.scorer_token_create(user=user, name="feed")
+    token, raw = tokens.scorer_token_create(user=user, name="feed")
     stored = ScorerToken.objects.get(pk=token.pk)
     assert stored.digest == hashlib.sha256(raw.encode()).hexdigest()
     assert raw not in {stored.digest, stored.prefix, stored.name}
     assert raw.startswith(stored.prefix)
-    assert services.scorer_token_use(raw=raw) == user
+    assert tokens.scorer_token_use(raw=raw) == user
     stored.refresh_from_db()
     assert stored.last_used is not None
-    assert services.scorer_token_use(raw=raw + "x") is None
-    services.scorer_token_revoke(token=stored)
-    assert services.scorer_token_use(raw=raw) is None
+    assert tokens.scorer_token_use(raw=raw + "x") is None
+    tokens.scorer_token_revoke(token=stored)
+    assert tokens.scorer_token_use(raw=raw) is None
 
 
 def test_scorer_rights_are_per_match():
     user = get_user_model().objects.create(username="sam")
     one, two = make_match(), make_match()
-    services.scorer_grant(user=user, match=one)
+    matches.scorer_grant(user=user, match=one)
     assert selectors.scorer_can_score(user=user, match=one)
     assert not selectors.scorer_can_score(user=user, match=two)
     assert not selectors.scorer_can_score(user=None, match=one)

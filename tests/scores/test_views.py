@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cricket.setup import MatchSetup
-from scores import services
-from tests.scores.helpers import make_match, score
+from scores.services import matches
+from tests.scores.helpers import make_match, record, score
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
@@ -25,7 +25,7 @@ def evil_match():
         home_players=[f"{EVIL} Smith", "P2", "P3"],
         away_players=["Q1", "Q2", "Q3"],
     )
-    return services.match_create(setup=setup, title=f"{EVIL} v Away")
+    return matches.match_create(setup=setup, title=f"{EVIL} v Away")
 
 
 def user(name, **extra):
@@ -93,7 +93,7 @@ def test_scorer_console_is_forbidden_to_users_without_scorer_rights(client):
 def test_scorer_console_renders_for_a_scorer_of_the_match(client):
     match = make_match()
     scorer = user("sam")
-    services.scorer_grant(user=scorer, match=match)
+    matches.scorer_grant(user=scorer, match=match)
     score(match, 3)  # start of innings, two openers in: the bowler is due
     client.force_login(scorer)
     page = client.get(f"/matches/{match.id}/score/")
@@ -111,10 +111,8 @@ def test_scorer_console_renders_for_a_scorer_of_the_match(client):
 @pytest.mark.parametrize("path", ["/matches/", "/matches/{id}/", "/matches/{id}/score/"])
 def test_team_and_player_names_render_as_text_not_html(client, path):
     match = evil_match()
-    services.command_apply(
-        match_id=match.id, user=None, command={"kind": "start_innings"}, expect_seq=0
-    )
-    services.command_apply(
+    record(match_id=match.id, user=None, command={"kind": "start_innings"}, expect_seq=0)
+    record(
         match_id=match.id,
         user=None,
         command={"kind": "new_batter", "player": f"{EVIL} Smith"},
@@ -250,7 +248,7 @@ def test_new_match_without_a_csrf_token_is_refused(client):
 def test_scorer_reads_a_past_ball_with_who_was_batting_to_edit_it(client):
     match = make_match()
     scorer = user("sam")
-    services.scorer_grant(user=scorer, match=match)
+    matches.scorer_grant(user=scorer, match=match)
     score(match, 8)
     client.force_login(scorer)
     found = client.get(f"/matches/{match.id}/score/events/5").json()

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db.backends.signals import connection_created
 from django.test import AsyncClient
 
-from scores import services
 from scores.models import LogEntry, Match, ScorerToken
+from scores.services import matches, scoring, tokens
 from tests.scores.helpers import events, make_match
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.db]
@@ -24,8 +24,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.db]
 def feed(username: str = "feed") -> tuple[Match, str]:
     user, _ = get_user_model().objects.get_or_create(username=username)
     match = make_match()
-    services.scorer_grant(user=user, match=match)
-    _, raw = services.scorer_token_create(user=user, name="test")
+    matches.scorer_grant(user=user, match=match)
+    _, raw = tokens.scorer_token_create(user=user, name="test")
     return match, raw
 
 
@@ -50,11 +50,11 @@ def _every_stored_text() -> str:
 
 def test_the_database_never_holds_a_raw_token():
     user = get_user_model().objects.create(username="alice")
-    _, raw = services.scorer_token_create(user=user, name="feed")
+    _, raw = tokens.scorer_token_create(user=user, name="feed")
     row = ScorerToken.objects.get()
     assert raw.startswith("crs_")
     assert len(raw) > 40
-    assert row.digest == services.token_digest(raw)
+    assert row.digest == tokens.token_digest(raw)
     assert row.digest != raw
     assert raw not in _every_stored_text()
     assert raw[len(row.prefix) :] not in _every_stored_text()
@@ -67,7 +67,7 @@ def test_the_token_command_shows_the_token_once_and_stores_only_its_hash(capsys)
     call_command("scorer_token", "alice", "--name", "my feed")
     raw = capsys.readouterr().out.strip().split()[-1]
     assert raw.startswith("crs_")
-    assert ScorerToken.objects.get().digest == services.token_digest(raw)
+    assert ScorerToken.objects.get().digest == tokens.token_digest(raw)
     assert raw not in _every_stored_text()
     # Nothing can show it again: the row has no field from which it could be recovered.
     assert {f.name for f in ScorerToken._meta.get_fields()} >= {"digest", "prefix"}
@@ -81,7 +81,7 @@ async def test_a_revoked_token_stops_working_at_once_and_writes_nothing():
         await post(match.id, {"expect_seq": 0, "command": events(1)[0]}, raw)
     ).status_code == 201
     token = await sync_to_async(ScorerToken.objects.get)()
-    await sync_to_async(services.scorer_token_revoke)(token=token)
+    await sync_to_async(tokens.scorer_token_revoke)(token=token)
     response = await post(match.id, {"expect_seq": 1, "command": events(1, 1)[0]}, raw)
     assert response.status_code == 401
     assert await sync_to_async(LogEntry.objects.count)() == 1
@@ -136,7 +136,7 @@ async def test_requests_for_many_unknown_matches_leave_no_state_behind():
         assert response.status_code == 404
         response = await post(match_id, {"command": {"kind": "undo"}}, "crs_wrong")
         assert response.status_code == 401
-    locks = services._publish_locks.get(asyncio.get_running_loop(), {})
+    locks = scoring._publish_locks.get(asyncio.get_running_loop(), {})
     assert len(locks) == 0
 
 
@@ -147,7 +147,7 @@ def test_a_token_made_in_the_admin_is_shown_once_stored_hashed_and_revocable_the
 
     boss = get_user_model().objects.create_superuser("boss", password="pw-boss-Secret9")
     match = make_match()
-    services.scorer_grant(user=boss, match=match)
+    matches.scorer_grant(user=boss, match=match)
     admin = Client()
     admin.force_login(boss)
     added = admin.post(
@@ -156,7 +156,7 @@ def test_a_token_made_in_the_admin_is_shown_once_stored_hashed_and_revocable_the
     assert added.status_code == 200
     (raw,) = re.findall(r"crs_[A-Za-z0-9_-]{40,}", added.content.decode())
     row = ScorerToken.objects.get()
-    assert row.digest == services.token_digest(raw)
+    assert row.digest == tokens.token_digest(raw)
     assert raw not in _every_stored_text()
     for page in ("/admin/scores/scorertoken/", f"/admin/scores/scorertoken/{row.pk}/change/"):
         assert raw not in admin.get(page).content.decode()  # never shown again

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from chat.services import room_ensure
-from scores import services
+from scores.services import matches
 from tests.scores.helpers import make_match
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.db]
@@ -30,7 +30,7 @@ def site():
     User = get_user_model()
     fan = User.objects.create_user("fan", password="pw-fan-Secret9")
     boss = User.objects.create_superuser("boss", password="pw-boss-Secret9")
-    services.scorer_grant(user=boss, match=match)
+    matches.scorer_grant(user=boss, match=match)
     return {"match": match, "fan": fan, "boss": boss}
 
 

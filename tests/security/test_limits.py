@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.test import AsyncClient, Client
 
 from chat.services import room_ensure
-from scores import services
 from scores.models import LogEntry
+from scores.services import matches, tokens
 from tests.config.test_settings import PRODUCTION, SHOW, run
 from tests.scores.helpers import events, make_match
 from tests.support.auth import session_cookie
@@ -32,8 +32,8 @@ def setup() -> tuple[int, str]:
     room_ensure(slug="lobby", title="Lobby")
     match = make_match()
     sam, _ = get_user_model().objects.get_or_create(username="sam")
-    services.scorer_grant(user=sam, match=match)
-    return match.id, services.scorer_token_create(user=sam)[1]
+    matches.scorer_grant(user=sam, match=match)
+    return match.id, tokens.scorer_token_create(user=sam)[1]
 
 
 async def _first_reply(comm):

@@ -13,7 +13,7 @@ from websockets.exceptions import InvalidStatus
 
 from chat.services import room_ensure
 from config.asgi import application
-from scores import services
+from scores.services import matches
 from tests.scores.helpers import make_match
 from tests.support.auth import session_cookie
 from tests.support.servers import create_session, manage
@@ -39,7 +39,7 @@ def setup() -> int:
     room_ensure(slug="lobby", title="Lobby")
     match = make_match()
     sam, _ = get_user_model().objects.get_or_create(username="sam")
-    services.scorer_grant(user=sam, match=match)
+    matches.scorer_grant(user=sam, match=match)
     return match.id
 
 

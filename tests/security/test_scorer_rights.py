@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.test import AsyncClient
 
 from cricket import events as ev
-from scores import services
 from scores.models import LogEntry, Match, Scorer
+from scores.services import matches, tokens
 from tests.scores.helpers import events, make_match, real_match, score
 from tests.support.auth import session_cookie
 from tests.support.ws import communicator, receive_json, receive_until
@@ -81,8 +81,8 @@ def two_matches() -> tuple[Match, Match]:
     other = make_match(title="Another match")
     users = {n: get_user_model().objects.get_or_create(username=n)[0] for n in ("sam", "olly")}
     get_user_model().objects.get_or_create(username="nobody")
-    services.scorer_grant(user=users["sam"], match=match)
-    services.scorer_grant(user=users["olly"], match=other)
+    matches.scorer_grant(user=users["sam"], match=match)
+    matches.scorer_grant(user=users["olly"], match=other)
     match.refresh_from_db()
     return match, other
 
@@ -157,16 +157,16 @@ async def test_a_fan_socket_cannot_score():
 
 
 @sync_to_async
-def tokens() -> dict[str, str | None]:
+def api_tokens() -> dict[str, str | None]:
     sam = get_user_model().objects.get(username="sam")
     olly = get_user_model().objects.get(username="olly")
-    revoked_row, revoked = services.scorer_token_create(user=sam)
-    services.scorer_token_revoke(token=revoked_row)
+    revoked_row, revoked = tokens.scorer_token_create(user=sam)
+    tokens.scorer_token_revoke(token=revoked_row)
     return {
         "no token": None,
         "wrong token": "crs_" + "x" * 43,
         "revoked token": revoked,
-        "other match's scorer": services.scorer_token_create(user=olly)[1],
+        "other match's scorer": tokens.scorer_token_create(user=olly)[1],
     }
 
 
@@ -174,7 +174,7 @@ def tokens() -> dict[str, str | None]:
 async def test_the_api_refuses_every_command_without_a_valid_token_of_the_matchs_scorer(kind):
     match, _ = await two_matches()
     body = json.dumps({"expect_seq": SCORED, "command": COMMANDS[kind]})
-    for who, token in (await tokens()).items():
+    for who, token in (await api_tokens()).items():
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = await AsyncClient().post(
             f"/api/matches/{match.id}/events", data=body, content_type="application/json",

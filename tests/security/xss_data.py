@@ -27,17 +27,18 @@ def seed() -> dict[str, Any]:
     from chat.models import Message, Room
     from chat.services import room_ensure
     from cricket.setup import MatchSetup
-    from scores import services
+    from scores.services import matches, tokens
+    from tests.scores.helpers import record
 
     setup = MatchSetup.preset(
         "T20", home=TEAM, away=AWAY, home_players=[PLAYER, "P2", "P3"],
         away_players=["Q1", "Q2", "Q3"],
     )  # fmt: skip
-    match = services.match_create(setup=setup, title=TITLE, source="cricsheet:evil")
+    match = matches.match_create(setup=setup, title=TITLE, source="cricsheet:evil")
     boss, _ = get_user_model().objects.get_or_create(
         username="boss", defaults={"is_staff": True, "is_superuser": True}
     )
-    services.scorer_grant(user=boss, match=match)
+    matches.scorer_grant(user=boss, match=match)
     commands = [
         {"kind": "start_innings", "batting": TEAM},
         {"kind": "new_batter", "player": PLAYER},
@@ -46,7 +47,7 @@ def seed() -> dict[str, Any]:
         {"kind": "delivery", "runs": 4},
     ]
     for seq, command in enumerate(commands):
-        services.command_apply(
+        record(
             match_id=match.id, user=boss, command=command, expect_seq=seq,
             commentary=COMMENTARY if command["kind"] == "delivery" else None,
         )  # fmt: skip
@@ -55,7 +56,7 @@ def seed() -> dict[str, Any]:
     lobby = room_ensure(slug="lobby", title="Lobby")
     for room in (lobby, Room.objects.get(slug=f"match-{match.id}")):
         Message.objects.create(room=room, author=author, body=CHAT, created_at=now)
-    _, token = services.scorer_token_create(user=boss)
+    _, token = tokens.scorer_token_create(user=boss)
     return {"match": match.id, "token": token, "seq": len(commands)}
 
 

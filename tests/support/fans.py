@@ -296,7 +296,6 @@ class Fan:
             innings[index] = message["scoreboard_innings"]
         self.board["current"] = message["live"]
         self.board.update(message["overview"])
-        self.board["seq"] = message["seq"]
         self.status = message["status"]
         if message["commentary"] is not None:
             self.commentary.insert(0, message["commentary"])

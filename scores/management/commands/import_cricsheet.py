@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cricket import codec, cricsheet
 from cricket.errors import IllegalEvent
-from scores import services
-from scores.models import Match
+from scores import selectors
+from scores.services import matches
 
 
 class Command(BaseCommand):
@@ -40,14 +40,9 @@ class Command(BaseCommand):
         source = f"cricsheet:{path.stem}"
         match = None
         if options["reuse"]:
-            match = (
-                Match.objects.filter(source=source)
-                .exclude(status=Match.Status.FINISHED)
-                .order_by("-id")
-                .first()
-            )
+            match = selectors.match_unfinished_from(source=source)
         if match is None:
-            match = services.match_create(
+            match = matches.match_create(
                 setup=setup,
                 title=options["title"],
                 source=source,
@@ -56,5 +51,5 @@ class Command(BaseCommand):
             self.stderr.write(f"created match {match.id}: {match.title} ({len(events)} events)")
         if options["scorer"]:
             user, _ = get_user_model().objects.get_or_create(username=options["scorer"])
-            services.scorer_grant(user=user, match=match)
+            matches.scorer_grant(user=user, match=match)
         self.stdout.write(str(match.id))

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scores.models import LogEntry, Match
+from scores import selectors
+from scores.models import Match
 
 RETRIES = 20
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         if not options["token"]:
             raise CommandError("give --token (or set CREASE_API_TOKEN); see manage.py scorer_token")
         try:
-            match = Match.objects.get(pk=options["match_id"])
+            match = selectors.match_get(match_id=options["match_id"])
         except Match.DoesNotExist:
             raise CommandError(f"no match {options['match_id']}") from None
         events: list[dict[str, Any]] = match.replay_events or []
@@ -93,11 +94,7 @@ class Command(BaseCommand):
     def check_prefix(self, match: Match, events: list[dict[str, Any]], seq: int) -> None:
         if seq > len(events):
             raise CommandError(f"match {match.id} is at seq {seq}, past the file's end")
-        stored = list(
-            LogEntry.objects.filter(match=match, seq__lte=seq)
-            .order_by("seq")
-            .values_list("payload", flat=True)
-        )
+        stored = selectors.log_payloads(match_id=match.id, upto=seq)
         if stored != events[:seq]:
             raise CommandError(
                 f"match {match.id} was scored differently from its file (edits or other events);"

@@ -7,8 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from scores import services
-from scores.models import ScorerToken
+from scores.services import tokens
 
 
 class Command(BaseCommand):
@@ -41,17 +40,11 @@ class Command(BaseCommand):
             user.set_unusable_password()
             user.save()
         if options["revoke"]:
-            tokens = ScorerToken.objects.filter(user=user, prefix=options["revoke"])
-            if not tokens:
+            if not tokens.scorer_tokens_revoke(user=user, prefix=options["revoke"]):
                 raise CommandError("no such token")
-            for token in tokens:
-                services.scorer_token_revoke(token=token)
             self.stderr.write("revoked")
             return
         if options["replace"]:
-            for token in ScorerToken.objects.filter(
-                user=user, name=options["name"], revoked__isnull=True
-            ):
-                services.scorer_token_revoke(token=token)
-        _, raw = services.scorer_token_create(user=user, name=options["name"])
+            tokens.scorer_tokens_revoke(user=user, name=options["name"])
+        _, raw = tokens.scorer_token_create(user=user, name=options["name"])
         self.stdout.write(raw)

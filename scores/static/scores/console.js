@@ -52,7 +52,7 @@ function markEditable() {
     const entry = state.commentary[index];
     if (!entry || !entry.label) return; // only deliveries are edited here
     item.tabIndex = 0;
-    item.dataset.at = String(state.scoreboard.seq - index);
+    item.dataset.at = String(state.scoreboard.events - index);
     item.classList.add("editable");
     item.title = "Edit this ball";
   });
@@ -160,7 +160,7 @@ function renderTools(board, cur) {
   const wait = board.awaiting;
   const batting = IN_PLAY.has(wait) && Boolean(cur.striker || cur.non_striker);
   const allowed = {
-    events: (board.seq || 0) > 0,
+    events: (board.events || 0) > 0,
     delivery: wait === "delivery",
     batting,
     innings: IN_PLAY.has(wait),

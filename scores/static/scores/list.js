@@ -1,6 +1,6 @@
 // The match list: summary lines, statuses and watcher counts kept live over ws/matches/.
 import { LiveSocket } from "../realtime/live.js";
-import { STATUS_LABELS, el } from "./scoreboard.js";
+import { el, statusLabel } from "./scoreboard.js";
 
 const list = document.getElementById("match-list");
 const RANK = { live: 0, innings_break: 1, scheduled: 2, finished: 3 };
@@ -18,7 +18,7 @@ function setField(item, name, text) {
 
 function setStatus(item, status) {
   item.dataset.status = status;
-  const badge = setField(item, "status", STATUS_LABELS[status] || status);
+  const badge = setField(item, "status", statusLabel(status));
   if (badge) badge.dataset.value = status;
 }
 
@@ -27,7 +27,7 @@ function newRow(match) {
     "li", { class: "match-row", "data-match-id": String(match.id), "data-status": match.status },
     el(
       "a", { class: "match-link", href: `/matches/${encodeURIComponent(match.id)}/` },
-      el("span", { class: "badge", "data-field": "status", "data-value": match.status }, STATUS_LABELS[match.status] || match.status),
+      el("span", { class: "badge", "data-field": "status", "data-value": match.status }, statusLabel(match.status)),
       el("span", { class: "title" }, match.title),
       el("span", { class: "teams muted" }, (match.teams || []).join(" v ")),
       el("span", { class: "summary", "data-field": "summary" }, match.summary || "not started"),

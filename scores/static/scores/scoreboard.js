@@ -27,23 +27,10 @@ function camel(name) {
 
 const dash = (value) => (value === null || value === undefined || value === "" ? "–" : String(value));
 
-/** The CSS class of a ball label such as "4", "1lb", "2wd", "W" (same rule as scores/views.py). */
-export function ballKind(label) {
-  if (!label) return "event";
-  if (label === "W" || label.includes(" W")) return "wicket";
-  if (label === "4") return "four";
-  if (label === "6") return "six";
-  if (["wd", "nb", "b", "p"].some((x) => label.includes(x))) return "extra";
-  if (label === "0") return "dot";
-  return "runs";
-}
-
-export const STATUS_LABELS = {
-  scheduled: "Scheduled",
-  live: "Live",
-  innings_break: "Innings break",
-  finished: "Finished",
-};
+/** A match status's label ("innings_break" -> "Innings break"), as the server names it
+ * (Match.Status, embedded by the page as #status-labels). */
+const STATUS_LABELS = JSON.parse(document.getElementById("status-labels")?.textContent || "{}");
+export const statusLabel = (status) => STATUS_LABELS[status] || status;
 
 export const COMMENTARY_KEPT = 50;
 
@@ -63,9 +50,7 @@ export function applyUpdate(state, message) {
   const board = state.scoreboard;
   board.innings[message.innings] = message.scoreboard_innings;
   board.current = message.live;
-  Object.assign(board, message.overview || {});
-  // The engine's own count of events (an `update` always appends one); the console edits by it.
-  board.seq = (board.seq || 0) + 1;
+  Object.assign(board, message.overview || {}); // includes `events`, the engine's event count
   state.seq = message.seq;
   state.match.status = message.status;
   state.summary = message.summary;
@@ -105,8 +90,9 @@ function num(value) {
   return el("td", { class: "num" }, dash(value));
 }
 
-function ballChips(labels) {
-  return () => (labels || []).map((label) => el("li", { class: `ball ${ballKind(label)}` }, label));
+/** The balls of an over, each `{label, kind}` as the engine gives them (kind: the CSS class). */
+function ballChips(balls) {
+  return () => (balls || []).map((ball) => el("li", { class: `ball ${ball.kind}` }, ball.label));
 }
 
 /** Render the whole scoreboard of `state` into every data-field under `root`. */
@@ -127,7 +113,7 @@ export function renderBoard(root, state) {
   setText(root, "summary", state.summary || "");
   for (const node of fields(root, "match_status")) {
     node.dataset.value = state.match.status;
-    node.textContent = STATUS_LABELS[state.match.status] || state.match.status;
+    node.textContent = statusLabel(state.match.status);
   }
 
   const batting = new Map((inPlay ? now.batting : []).map((row) => [row.name, row]));
@@ -226,7 +212,7 @@ export function commentaryItem(entry) {
   return el(
     "li", { "data-seq": String(entry.seq) },
     el("span", { class: "over" }, entry.over || ""),
-    el("span", { class: `ball ${ballKind(entry.label)}` }, entry.label || "·"),
+    el("span", { class: `ball ${entry.kind}` }, entry.label || "·"),
     el("span", { class: "words" },
       el("span", { class: "description" }, entry.description || ""),
       entry.text ? el("span", { class: "text" }, entry.text) : null),

@@ -1,0 +1,128 @@
+"""Ball-by-ball commentary: one line per event, written as the event is applied.
+
+`cricket.Match` applies every event through `step`, so its commentary stays aligned with its
+events through undo and edits (a replay rewrites the lines it replays) with no second pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from cricket import events as ev
+from cricket.apply import apply_event
+from cricket.state import MatchState
+
+BallKind = Literal["dot", "runs", "four", "six", "extra", "wicket", "event"]
+"""How a ball looks in an over or the commentary: the CSS class of its chip."""
+
+
+def ball_kind(label: str | None) -> BallKind:
+    """The kind of a ball from its label ("4", "1lb", "2wd", "nb+1", "W", "1 W", "0 +5p");
+    "event" for something that is not a ball. The one rule: pages and clients use its output."""
+    if not label:
+        return "event"
+    if label == "W" or " W" in label:
+        return "wicket"
+    if label in ("4", "6"):
+        return "four" if label == "4" else "six"
+    if any(extra in label for extra in ("wd", "nb", "b", "p")):
+        return "extra"
+    return "dot" if label == "0" else "runs"
+
+
+@dataclass(frozen=True)
+class Line:
+    """What the commentary says of one event: where in the match, the ball's label (None for an
+    event that is not a ball), its kind and a description ("Chahar to Saha, FOUR")."""
+
+    innings: int | None
+    over: str | None
+    label: str | None
+    kind: BallKind
+    description: str
+
+
+def step(state: MatchState, event: ev.Event) -> Line:
+    """Apply `event` to `state` (IllegalEvent leaves it unchanged) and describe it."""
+    inn = state.live
+    if isinstance(event, ev.Delivery) and inn is not None:
+        striker = event.striker or inn.striker
+        bowler = event.bowler or inn.bowler
+        over = f"{inn.overs}.{inn.balls + 1}"
+        apply_event(state, event)
+        labels = inn.this_over or inn.last_over
+        label = labels[-1] if labels else None
+        return Line(
+            innings=inn.number,
+            over=over,
+            label=label,
+            kind=ball_kind(label),
+            description=f"{bowler} to {striker}, {delivery_words(event)}",
+        )
+    apply_event(state, event)
+    now = state.live or (state.innings[-1] if state.innings else None)
+    return Line(
+        innings=now.number if now else None,
+        over=now.overs_display if now else None,
+        label=None,
+        kind="event",
+        description=describe(event),
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def delivery_words(d: ev.Delivery) -> str:
+    """What happened on a ball, e.g. "OUT (caught)", "FOUR", "2 runs, 1 no ball"."""
+    words = []
+    if d.wickets:
+        words.append("OUT (" + ", ".join(w.kind for w in d.wickets) + ")")
+    if d.wides:
+        words.append(_plural(d.wides, "wide"))
+    if d.noballs:
+        words.append("no ball")
+    if d.boundary is not False and d.runs in (4, 6):
+        words.append("FOUR" if d.runs == 4 else "SIX")
+    elif d.runs:
+        words.append(_plural(d.runs, "run"))
+    if d.byes:
+        words.append(_plural(d.byes, "bye"))
+    if d.legbyes:
+        words.append(_plural(d.legbyes, "leg bye"))
+    if d.penalty:
+        words.append(f"{d.penalty} penalty")
+    return ", ".join(words) or "no run"
+
+
+def describe(event: ev.Event) -> str:
+    """A line for an event that is not a ball (or a ball with no innings to place it in)."""
+    if isinstance(event, ev.StartInnings):
+        return f"{event.batting or 'the next side'} to bat" + (
+            " (super over)" if event.super_over else ""
+        )
+    if isinstance(event, ev.NewBatter):
+        return f"{event.player} comes in"
+    if isinstance(event, ev.NewBowler):
+        return f"{event.bowler} to bowl"
+    if isinstance(event, ev.Retirement):
+        return f"{event.player} retires {event.reason}"
+    if isinstance(event, ev.TimedOut):
+        return f"{event.player} timed out"
+    if isinstance(event, ev.Absent):
+        return f"{event.player} absent {event.reason}"
+    if isinstance(event, ev.Substitute):
+        return f"{event.player_in} on for {event.player_out} ({event.team})"
+    if isinstance(event, ev.PenaltyRuns):
+        return f"{_plural(event.runs, 'penalty run')} to {event.team}"
+    if isinstance(event, ev.RevisedTarget):
+        parts = [f"target {event.runs}" if event.runs is not None else ""]
+        parts.append(f"{event.overs} overs" if event.overs is not None else "")
+        return f"revised ({event.method}): " + ", ".join(p for p in parts if p)
+    if isinstance(event, ev.Result):
+        return event.text or f"result: {event.outcome}"
+    text = ev.kind_of(event).replace("_", " ")
+    reason = getattr(event, "reason", "")
+    return f"{text} ({reason})" if reason else text

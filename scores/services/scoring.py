@@ -1,0 +1,219 @@
+"""Scoring: the one way a scorer's command reaches the log and the fans.
+
+`command_submit` authorizes the scorer (a logged-in user or an API token), applies the command
+to the match's scorebook, stores it with its fan frame and commits, all in one database hop; only
+then does it broadcast the stored frame. A refusal raises CommandRefused and stores and sends
+nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass
+
+from channels.layers import get_channel_layer
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from cricket import scoreboard
+from cricket.errors import IllegalEvent
+from realtime.db import in_db_thread
+from realtime.frames import encode
+from realtime.groups import MATCH_LIST, match_group
+from scores import selectors
+from scores.commands import STORAGE_FAILED, CommandRefused, ScoreCommand, illegal_reason
+from scores.messages import snapshot_message, update_message
+from scores.models import LogEntry, Match
+from scores.scorebook import cache
+from scores.services.tokens import scorer_token_use
+
+logger = logging.getLogger(__name__)
+
+MAX_SUMMARY_CHARS = 300
+
+
+@dataclass(frozen=True)
+class ByUser:
+    """A command from a logged-in user (the scorer console's socket)."""
+
+    user: User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ByToken:
+    """A command posted with a scorer's API token (the HTTP publish API)."""
+
+    token: str
+
+
+Principal = ByUser | ByToken
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A committed log entry and the fan frame broadcast for it."""
+
+    match_id: int
+    seq: int
+    frame: str
+    status: str
+    summary: str
+    status_changed: bool
+
+
+async def command_submit(*, match_id: int, command: ScoreCommand, by: Principal) -> Applied:
+    """Authorize, store and commit in a worker thread, then broadcast; raises CommandRefused.
+
+    Commands to one match from this process are stored and broadcast one at a time, so this
+    process's fans receive its seqs in order.
+    """
+    async with _publish_lock(match_id):
+        applied = await in_db_thread(command_record)(match_id=match_id, command=command, by=by)
+        try:
+            await applied_broadcast(applied)
+        except Exception:
+            # Stored but not sent (layer down): fans fill the gap from the log by seq.
+            logger.exception("broadcast of match %s seq %s failed", match_id, applied.seq)
+    return applied
+
+
+async def scorer_authorize(*, match_id: int, by: Principal) -> None:
+    """Only the rights check of command_submit (the API refuses a bad body after it, so that
+    a client without rights learns nothing about the match); raises CommandRefused."""
+    await in_db_thread(_authorize)(match_id, by)
+
+
+def command_record(*, match_id: int, command: ScoreCommand, by: Principal) -> Applied:
+    """Authorize, apply and store in one transaction on this thread's connection (sync: the
+    body of command_submit, also used by management commands and tests)."""
+    author = _authorize(match_id, by)
+    lock = cache.lock(match_id)
+    with lock:
+        try:
+            return _record_locked(match_id, command, author)
+        except CommandRefused:
+            raise
+        except DatabaseError:
+            # The scorebook may already hold the command: forget it, rebuild next time.
+            cache.drop(match_id)
+            logger.exception("storing a command for match %s failed", match_id)
+            raise CommandRefused("storage_failed", STORAGE_FAILED) from None
+        except BaseException:
+            cache.drop(match_id)
+            raise
+
+
+def _authorize(match_id: int, by: Principal) -> User:
+    """The scorer the command is from, or CommandRefused (storage_failed if the database is
+    away: the same answer as a failed write)."""
+    try:
+        if isinstance(by, ByToken):
+            user = scorer_token_use(raw=by.token)
+            if user is None:
+                raise CommandRefused("unauthorized", "the token is wrong or revoked")
+        elif by.user.is_authenticated:
+            user = by.user
+        else:
+            raise CommandRefused("login_required", "log in to score")
+        rights = selectors.scorer_rights(user=user, match_id=match_id)
+    except DatabaseError:
+        logger.exception("checking scorer rights for match %s failed", match_id)
+        raise CommandRefused("storage_failed", STORAGE_FAILED) from None
+    if rights is None:
+        raise CommandRefused("not_found", f"no match {match_id}")
+    if not rights:
+        if isinstance(by, ByToken):
+            raise CommandRefused("forbidden", "this token's user is not a scorer of this match")
+        raise CommandRefused("not_a_scorer", "you are not a scorer of this match")
+    return user
+
+
+def _record_locked(match_id: int, command: ScoreCommand, author: User) -> Applied:
+    with transaction.atomic():
+        try:
+            match = Match.objects.select_for_update().get(pk=match_id)
+        except Match.DoesNotExist:
+            raise CommandRefused("not_found", f"no match {match_id}") from None
+        if command.expect_seq is not None and command.expect_seq != match.seq:
+            raise CommandRefused(
+                "stale_seq",
+                f"the match is at seq {match.seq}, not {command.expect_seq}: "
+                "someone else scored first",
+                seq=match.seq,
+            )
+        book = selectors.scorebook_get(match=match)
+        appending = command.command.action == "append"
+        before = scoreboard.snapshot(book.engine) if appending else None
+        seq = match.seq + 1
+        try:
+            book.execute(command.command, seq, command.commentary)
+        except IllegalEvent as exc:
+            raise CommandRefused("illegal_event", illegal_reason(exc), seq=match.seq) from None
+        # From here the cached scorebook is ahead of the database until the commit succeeds.
+        cache.drop(match_id)
+        if before is not None and command.command.event is not None:
+            message = update_message(match, book, event=command.command.event, before=before)
+        else:
+            message = snapshot_message(match, book)
+        status = message["status"] if message["type"] == "update" else message["match"]["status"]
+        summary = message["summary"][:MAX_SUMMARY_CHARS]
+        frame = encode(message)
+        try:
+            LogEntry.objects.create(
+                match=match,
+                seq=seq,
+                kind=command.command.kind,
+                payload=command.command.to_dict(),
+                frame=frame,
+                commentary=command.commentary or "",
+                author=author,
+            )
+        except IntegrityError as exc:  # two writers without a row lock: treat as storage
+            raise DatabaseError(str(exc)) from exc
+        Match.objects.filter(pk=match.pk).update(
+            seq=seq, status=status, summary=summary, updated=timezone.now()
+        )
+    cache.put(match_id, book)
+    return Applied(
+        match_id=match_id,
+        seq=seq,
+        frame=frame,
+        status=status,
+        summary=summary,
+        status_changed=status != match.status,
+    )
+
+
+# Broadcast, after commit only.
+
+# Weak values: a match's lock lives while a command of it is in flight, so requests naming
+# any number of match ids (most refused) leave nothing behind.
+_publish_locks: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, weakref.WeakValueDictionary[int, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+def _publish_lock(match_id: int) -> asyncio.Lock:
+    locks = _publish_locks.setdefault(asyncio.get_running_loop(), weakref.WeakValueDictionary())
+    lock = locks.get(match_id)
+    if lock is None:
+        lock = locks[match_id] = asyncio.Lock()
+    return lock
+
+
+async def applied_broadcast(applied: Applied) -> None:
+    """Send a committed entry's frame to the match's fans (and the list pages)."""
+    layer = get_channel_layer()
+    assert layer is not None
+    await layer.group_send(
+        match_group(applied.match_id),
+        {"type": "score.update", "seq": applied.seq, "frame": applied.frame},
+    )
+    if applied.status_changed:
+        await layer.group_send(
+            MATCH_LIST,
+            {"type": "match.listed", "match_id": applied.match_id, "status": applied.status},
+        )

@@ -1,0 +1,29 @@
+"""Template helpers of the scores pages: match status labels, from the one list of statuses
+(Match.Status), for the server-rendered text and for the page's scripts."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
+
+from scores.models import Match
+
+register = template.Library()
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """ "innings_break" -> "Innings break"; an unknown status as it is."""
+    try:
+        return str(Match.Status(status).label)
+    except ValueError:
+        return status
+
+
+@register.simple_tag
+def status_labels_script() -> SafeString:
+    """The labels as a JSON script element (#status-labels) for scores/scoreboard.js."""
+    return json_script(
+        {value: str(label) for value, label in Match.Status.choices}, "status-labels"
+    )
