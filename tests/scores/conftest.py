@@ -1,4 +1,5 @@
 import pytest
+
 from scores.scorebook import cache
 
 

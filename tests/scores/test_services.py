@@ -10,12 +10,12 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.db import connection
-from scores.scorebook import cache
 
 from chat.models import Room
 from scores import selectors
 from scores.commands import CommandRefused
 from scores.models import LogEntry, Match, ScorerToken
+from scores.scorebook import cache
 from scores.services import matches, tokens
 from tests.scores.helpers import events, make_match, real_match, record, score, submit
 from tests.support.ws import communicator, receive_until
