@@ -161,7 +161,8 @@ def test_the_cli_rejects_bad_input_with_one_line(tmp_path: Path) -> None:
 def test_the_engine_imports_only_the_standard_library() -> None:
     code = (
         "import importlib, pkgutil, sys, cricket;"
-        "[importlib.import_module('cricket.' + m.name) for m in pkgutil.iter_modules(cricket.__path__) if m.name != '__main__'];"
+        "[importlib.import_module('cricket.' + m.name)"
+        " for m in pkgutil.iter_modules(cricket.__path__) if m.name != '__main__'];"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('django', 'channels', 'asyncio', 'random', 'datetime', 'secrets')];"
         "print(bad)"
