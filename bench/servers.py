@@ -19,7 +19,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -57,9 +57,101 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
+    """Run a manage.py command with a server's settings and return its stdout."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def spawn(
+    command: list[str], env: dict[str, str], log: IO[bytes], *, core: int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a server process in its own session (so it can be signalled as a group), its
+    output to `log`, the file limit raised and (with `core`) pinned to one core."""
+
+    def prepare() -> None:  # runs in the child before exec
+        raise_file_limit()
+        if core is not None:
+            os.sched_setaffinity(0, {core})
+
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        preexec_fn=prepare, start_new_session=True,
+    )  # fmt: skip
+
+
+def answers(port: int, http_path: str | None) -> bool:
+    """Whether a server on `port` accepts connections (`http_path` None) or answers 200 there."""
+    try:
+        if http_path is None:
+            with socket.create_connection(("127.0.0.1", port), 0.5):
+                return True
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{http_path}", timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def wait_ready(
+    process: subprocess.Popen[bytes], port: int, http_path: str | None, timeout: float
+) -> bool:
+    """Wait until the server answers; False on timeout. RuntimeError if it exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited early with {process.returncode}")
+        if answers(port, http_path):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+    """Signal the server's process group (SIGTERM by default), then SIGKILL after `timeout`."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def login_session(env: dict[str, str], username: str, *, staff: bool = False) -> str:
+    """Create (or reuse) a user with a password in a server's database; a logged-in session key."""
+    return login_sessions(env, [username], staff=staff, password=True)[0]
+
+
+def login_sessions(
+    env: dict[str, str], usernames: list[str], *, staff: bool = False, password: bool = False
+) -> list[str]:
+    """Create (or reuse) users in a server's database; a logged-in session key for each. With
+    `password`, each gets the password "pw-<name>-Secret9" (hashing one costs ~0.3 s)."""
+    set_password = "u.set_password('pw-' + u.username + '-Secret9'); " if password else ""
+    code = (
+        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, "
+        "HASH_SESSION_KEY\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        f"for name in {usernames!r}:\n"
+        "    u, _ = get_user_model().objects.get_or_create(username=name)\n"
+        f"    u.is_staff = {staff!r}; {set_password}u.save()\n"
+        "    s = SessionStore(); s[SESSION_KEY] = str(u.pk)\n"
+        "    s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)\n"
+    )
+    return manage("shell", "-c", code, env=env).strip().splitlines()[-len(usernames) :]
+
+
 @dataclass
 class Server:
-    """One running server process."""
+    """One running benchmark server process."""
 
     name: str
     port: int
@@ -80,54 +172,27 @@ class Server:
         return self.log_path.read_text(errors="replace")[-3000:]
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(5)
+        stop(self.process, timeout=timeout)
 
 
 def _spawn(name: str, command: list[str], env: dict[str, str], core: int | None) -> Server:
     port = int(command[command.index("--port") + 1]) if "--port" in command else int(command[-1])
     WORKDIR.mkdir(parents=True, exist_ok=True)
     log_path = WORKDIR / f"{name}-{port}.log"
-
-    def prepare() -> None:  # runs in the child before exec
-        raise_file_limit()
-        if core is not None:
-            os.sched_setaffinity(0, {core})
-
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            preexec_fn=prepare, start_new_session=True,
-        )  # fmt: skip
+        process = spawn(command, env, log, core=core)
     return Server(name, port, process, log_path)
 
 
 def _wait_ready(server: Server, http_path: str | None, timeout: float = 60.0) -> Server:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited early:\n{server.log_tail()}")
-        try:
-            if http_path is None:
-                with socket.create_connection(("127.0.0.1", server.port), 0.5):
-                    return server
-            else:
-                url = f"http://127.0.0.1:{server.port}{http_path}"
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    if response.status == 200:
-                        return server
-        except OSError:
-            pass
-        time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"{server.name} not ready in {timeout}s:\n{server.log_tail()}")
+    try:
+        ready = wait_ready(server.process, server.port, http_path, timeout)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{server.name} {exc}:\n{server.log_tail()}") from None
+    if not ready:
+        server.stop()
+        raise RuntimeError(f"{server.name} not ready in {timeout}s:\n{server.log_tail()}")
+    return server
 
 
 def start_reference(core: int | None) -> Server:
@@ -167,46 +232,28 @@ def crease_env(database_url: str, redis_url: str | None, prefix: str) -> dict[st
 
 def prepare_database(env: dict[str, str]) -> None:
     """Migrate the bench's own database (a fresh SQLite file unless DATABASE_URL was given)."""
-    manage(env, "migrate", "--no-input", "-v", "0")
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    manage("migrate", "--no-input", "-v", "0", env=env)
 
 
 def chat_setup(env: dict[str, str], *, room: str, usernames: list[str]) -> list[str]:
     """Create the chat room and the posting users; return a logged-in session key for each."""
-    code = (
-        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, "
-        "HASH_SESSION_KEY\n"
-        "from django.contrib.sessions.backends.db import SessionStore\n"
-        "from chat.services import room_ensure\n"
-        f"room_ensure(slug={room!r}, title='Benchmark')\n"
-        f"for name in {usernames!r}:\n"
-        "    u, _ = get_user_model().objects.get_or_create(username=name)\n"
-        "    s = SessionStore(); s[SESSION_KEY] = str(u.pk)\n"
-        "    s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
-        "    s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)\n"
-    )
-    keys = manage(env, "shell", "-c", code).strip().splitlines()[-len(usernames) :]
-    return keys
+    manage(
+        "shell", "-c",
+        f"from chat.services import room_ensure; room_ensure(slug={room!r}, title='Benchmark')",
+        env=env,
+    )  # fmt: skip
+    return login_sessions(env, usernames)
 
 
 def scores_setup(env: dict[str, str], file: str) -> tuple[int, str, list[dict[str, Any]]]:
     """Import a real match with a scorer and a token; return (match id, token, its events)."""
-    match_id = int(manage(env, "import_cricsheet", file, "--scorer", "benchscorer").split()[-1])
-    token = manage(env, "scorer_token", "benchscorer", "--name", "bench").split()[-1]
+    match_id = int(manage("import_cricsheet", file, "--scorer", "benchscorer", env=env).split()[-1])
+    token = manage("scorer_token", "benchscorer", "--name", "bench", env=env).split()[-1]
     code = (
         "import json; from scores.models import Match; "
         f"print(json.dumps(Match.objects.get(pk={match_id}).replay_events))"
     )
-    events = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
+    events = json.loads(manage("shell", "-c", code, env=env).strip().splitlines()[-1])
     return match_id, token, events
 
 

@@ -43,7 +43,7 @@ from typing import Any
 
 from bench import servers
 from bench.fanout import ScorePublisher, machine, run_loop
-from bench.wsclient import client_frame, upgrade_request
+from bench.wsclient import RawSocket, open_socket
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results" / "soak"
 MATCH_FILE = "tests/data/cricsheet/1144530.json"
@@ -95,84 +95,27 @@ def _int_after(buf: bytes, key: bytes, start: int, end: int) -> int | None:
     return int(buf[at:stop]) if stop > at else None
 
 
-class SoakFan(asyncio.Protocol):
+class SoakFan(RawSocket):
     """One fan: the handshake, then match updates checked by seq or chat messages by id."""
 
     def __init__(
         self, stats: Stats, kind: str, request: bytes, opened: asyncio.Future[bool]
     ) -> None:
+        super().__init__(request, opened)
         self.stats = stats
         self.kind = kind
-        self.request = request
-        self.opened = opened
-        self.transport: Any = None
-        self.buffer = b""
-        self.open = False
-        self.closed = False
         self.ready = False
         self.seq = -1  # match: last seq seen
         self.received = 0
         self.seen = bytearray()  # chat: byte i set once message id i arrived
 
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-        transport.write(self.request)
+    def on_lost(self) -> None:
+        self.stats.lost[self.kind] += 1
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        if not self.opened.done():
-            self.opened.set_result(False)
-        elif self.open:
-            self.stats.lost[self.kind] += 1
+    def on_close_frame(self, code: int) -> None:
+        self.stats.closes[code] = self.stats.closes.get(code, 0) + 1
 
-    def data_received(self, data: bytes) -> None:
-        if not self.open:
-            self.buffer += data
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            ok = self.buffer.startswith(b"HTTP/1.1 101")
-            data, self.buffer = self.buffer[end + 4 :], b""
-            if not ok:
-                if not self.opened.done():
-                    self.opened.set_result(False)
-                self.transport.abort()
-                return
-            self.open = True
-            if not self.opened.done():
-                self.opened.set_result(True)
-            if not data:
-                return
-        buf = self.buffer + data if self.buffer else data
-        pos, size = 0, len(buf)
-        while size - pos >= 2:
-            length = buf[pos + 1] & 0x7F
-            head = 2
-            if length == 126:
-                if size - pos < 4:
-                    break
-                length = int.from_bytes(buf[pos + 2 : pos + 4], "big")
-                head = 4
-            elif length == 127:
-                if size - pos < 10:
-                    break
-                length = int.from_bytes(buf[pos + 2 : pos + 10], "big")
-                head = 10
-            end = pos + head + length
-            if end > size:
-                break
-            opcode = buf[pos] & 0x0F
-            if opcode == 0x1:
-                self._text(buf, pos + head, end)
-            elif opcode == 0x9:  # ping: answer with the same payload
-                self.transport.write(client_frame(buf[pos + head : end], opcode=0xA))
-            elif opcode == 0x8:
-                code = int.from_bytes(buf[pos + head : pos + head + 2], "big") if length else 1005
-                self.stats.closes[code] = self.stats.closes.get(code, 0) + 1
-            pos = end
-        self.buffer = buf[pos:]
-
-    def _text(self, buf: bytes, start: int, end: int) -> None:
+    def on_text(self, buf: bytes, start: int, end: int, now: float) -> None:
         stats = self.stats
         if self.kind == "match":
             if buf.startswith(b'{"type":"presence"', start):
@@ -218,34 +161,13 @@ class SoakFan(asyncio.Protocol):
         elif buf.startswith(b'{"type":"error"', start):
             stats.errors += 1
 
-    def send_text(self, text: str) -> None:
-        if not self.closed:
-            self.transport.write(client_frame(text.encode()))
-
-    def abort(self) -> None:
-        if self.transport is not None and not self.closed:
-            self.transport.abort()
-
 
 async def open_fan(
     stats: Stats, kind: str, port: int, path: str, cookie: str | None = None
 ) -> SoakFan | None:
-    loop = asyncio.get_running_loop()
-    opened: asyncio.Future[bool] = loop.create_future()
-    request = upgrade_request(port, path, cookie)
-    try:
-        _, fan = await asyncio.wait_for(
-            loop.create_connection(
-                lambda: SoakFan(stats, kind, request, opened), "127.0.0.1", port
-            ),
-            30.0,
-        )
-        if await asyncio.wait_for(opened, 30.0):
-            return fan
-        fan.abort()
-    except (OSError, TimeoutError):
-        pass
-    return None
+    return await open_socket(
+        lambda request, opened: SoakFan(stats, kind, request, opened), port, path, cookie=cookie
+    )
 
 
 def slow_closes(port: int) -> float | None:
@@ -518,7 +440,7 @@ def run(opts: Options) -> dict[str, Any]:
         server.stop()
         # What the database holds: a message stored but never broadcast shows up here.
         code = "from chat.models import Message; print(Message.objects.count())"
-        result["chat_stored"] = int(servers.manage(env, "shell", "-c", code).split()[-1])
+        result["chat_stored"] = int(servers.manage("shell", "-c", code, env=env).split()[-1])
         return result
     finally:
         if server is not None:

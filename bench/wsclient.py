@@ -15,8 +15,9 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 MARKER = b"bench:"
 
@@ -80,27 +81,34 @@ def client_frame(payload: bytes, opcode: int = 0x1) -> bytes:
     return header + mask + masked
 
 
-class Fan(asyncio.Protocol):
-    """One fan connection: handshake, then count the benchmark messages it receives."""
+class RawSocket(asyncio.Protocol):
+    """One client connection: send the upgrade request, wait for `101`, then parse unmasked
+    server frames; pings are answered. Subclasses say what a text frame, a close frame, the
+    opening and a lost connection mean to them."""
 
-    def __init__(
-        self,
-        tally: Tally,
-        request: bytes,
-        opened: asyncio.Future[bool],
-        ready_marker: bytes | None = None,
-    ) -> None:
-        self.tally = tally
-        self.ready_marker = ready_marker
-        self.ready = ready_marker is None
+    def __init__(self, request: bytes, opened: asyncio.Future[bool]) -> None:
         self.request = request
         self.opened = opened
         self.transport: Any = None
         self.buffer = b""
         self.open = False
         self.closed = False
-        self.watch_presence = False
-        self.seen = 0  # bit k set once message k arrived
+
+    # What subclasses override.
+
+    def on_open(self) -> None:
+        """The handshake succeeded."""
+
+    def on_text(self, buf: bytes, start: int, end: int, now: float) -> None:
+        """A text frame whose payload is buf[start:end], received at perf_counter() `now`."""
+
+    def on_close_frame(self, code: int) -> None:
+        """The server sent a close frame with this code (1005: none given)."""
+
+    def on_lost(self) -> None:
+        """An open connection went away."""
+
+    # The protocol.
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
@@ -111,7 +119,7 @@ class Fan(asyncio.Protocol):
         if not self.opened.done():
             self.opened.set_result(False)
         elif self.open:
-            self.tally.lost += 1
+            self.on_lost()
 
     def data_received(self, data: bytes) -> None:
         if not self.open:
@@ -127,15 +135,13 @@ class Fan(asyncio.Protocol):
                 self.transport.abort()
                 return
             self.open = True
-            if self.ready:
-                self.tally.ready += 1
+            self.on_open()
             if not self.opened.done():
                 self.opened.set_result(True)
             if not data:
                 return
         buf = self.buffer + data if self.buffer else data
         now = time.perf_counter()
-        tally = self.tally
         pos, size = 0, len(buf)
         while size - pos >= 2:
             length = buf[pos + 1] & 0x7F
@@ -155,39 +161,101 @@ class Fan(asyncio.Protocol):
                 break
             opcode = buf[pos] & 0x0F
             if opcode == 0x1:
-                at = buf.find(MARKER, pos + head, end)
-                if at >= 0:
-                    k = int(buf[at + 6 : buf.index(b":", at + 6, end)])
-                    if 0 <= k < tally.messages:
-                        if not tally.counts[k]:
-                            tally.frame_bytes = max(tally.frame_bytes, length)
-                        tally.counts[k] += 1
-                        self.seen |= 1 << k
-                        tally.last[k] = now
-                        tally.arrivals[k].append(now)
-                elif not self.ready and self.ready_marker in buf[pos + head : end]:  # type: ignore[operator]
-                    self.ready = True  # its first state (history, snapshot) has arrived
-                    tally.ready += 1
-                elif self.watch_presence and b'"presence"' in buf[pos + head : end]:
-                    self._presence(buf[pos + head : end])
+                self.on_text(buf, pos + head, end, now)
             elif opcode == 0x9:  # ping: answer with the same payload
                 self.transport.write(client_frame(buf[pos + head : end], opcode=0xA))
             elif opcode == 0x8:
-                code = int.from_bytes(buf[pos + head : pos + head + 2], "big") if length else 1005
-                tally.closes[code] = tally.closes.get(code, 0) + 1
+                self.on_close_frame(
+                    int.from_bytes(buf[pos + head : pos + head + 2], "big") if length else 1005
+                )
             pos = end
         self.buffer = buf[pos:]
 
-    def _presence(self, payload: bytes) -> None:
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            self.tally.presence_count = int(json.loads(payload)["count"])
-
     def send_text(self, text: str) -> None:
-        self.transport.write(client_frame(text.encode()))
+        if not self.closed:
+            self.transport.write(client_frame(text.encode()))
 
     def abort(self) -> None:
         if self.transport is not None and not self.closed:
             self.transport.abort()
+
+
+S = TypeVar("S", bound=RawSocket)
+
+
+async def open_socket(
+    make: Callable[[bytes, asyncio.Future[bool]], S],
+    port: int,
+    path: str,
+    *,
+    cookie: str | None = None,
+    timeout: float = 30.0,
+) -> S | None:
+    """Open one connection made by `make(request, opened)`; None if the handshake is refused,
+    fails or times out."""
+    loop = asyncio.get_running_loop()
+    opened: asyncio.Future[bool] = loop.create_future()
+    request = upgrade_request(port, path, cookie)
+    try:
+        _, sock = await asyncio.wait_for(
+            loop.create_connection(lambda: make(request, opened), "127.0.0.1", port), timeout
+        )
+        if await asyncio.wait_for(opened, timeout):
+            return sock
+        sock.abort()
+    except (OSError, TimeoutError):
+        pass
+    return None
+
+
+class Fan(RawSocket):
+    """One fan connection: count the benchmark messages it receives."""
+
+    def __init__(
+        self,
+        tally: Tally,
+        request: bytes,
+        opened: asyncio.Future[bool],
+        ready_marker: bytes | None = None,
+    ) -> None:
+        super().__init__(request, opened)
+        self.tally = tally
+        self.ready_marker = ready_marker
+        self.ready = ready_marker is None
+        self.watch_presence = False
+        self.seen = 0  # bit k set once message k arrived
+
+    def on_open(self) -> None:
+        if self.ready:
+            self.tally.ready += 1
+
+    def on_lost(self) -> None:
+        self.tally.lost += 1
+
+    def on_close_frame(self, code: int) -> None:
+        self.tally.closes[code] = self.tally.closes.get(code, 0) + 1
+
+    def on_text(self, buf: bytes, start: int, end: int, now: float) -> None:
+        tally = self.tally
+        at = buf.find(MARKER, start, end)
+        if at >= 0:
+            k = int(buf[at + 6 : buf.index(b":", at + 6, end)])
+            if 0 <= k < tally.messages:
+                if not tally.counts[k]:
+                    tally.frame_bytes = max(tally.frame_bytes, end - start)
+                tally.counts[k] += 1
+                self.seen |= 1 << k
+                tally.last[k] = now
+                tally.arrivals[k].append(now)
+        elif not self.ready and self.ready_marker in buf[start:end]:  # type: ignore[operator]
+            self.ready = True  # its first state (history, snapshot) has arrived
+            tally.ready += 1
+        elif self.watch_presence and b'"presence"' in buf[start:end]:
+            self._presence(buf[start:end])
+
+    def _presence(self, payload: bytes) -> None:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            self.tally.presence_count = int(json.loads(payload)["count"])
 
 
 async def open_fan(
@@ -200,22 +268,13 @@ async def open_fan(
     timeout: float = 30.0,
 ) -> Fan | None:
     """Open one fan connection; None if the handshake is refused, fails or times out."""
-    loop = asyncio.get_running_loop()
-    opened: asyncio.Future[bool] = loop.create_future()
-    request = upgrade_request(port, path, cookie)
-    try:
-        _, fan = await asyncio.wait_for(
-            loop.create_connection(
-                lambda: Fan(tally, request, opened, ready_marker), "127.0.0.1", port
-            ),
-            timeout,
-        )
-        if await asyncio.wait_for(opened, timeout):
-            return fan
-        fan.abort()
-    except (OSError, TimeoutError):
-        pass
-    return None
+    return await open_socket(
+        lambda request, opened: Fan(tally, request, opened, ready_marker),
+        port,
+        path,
+        cookie=cookie,
+        timeout=timeout,
+    )
 
 
 async def http_post(port: int, path: str, body: bytes, token: str) -> tuple[int, bytes]:

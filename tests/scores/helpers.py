@@ -12,7 +12,7 @@ from cricket import codec, cricsheet
 from cricket.setup import MatchSetup
 from scores.commands import ScoreCommand, envelope_decode
 from scores.models import Match
-from scores.services import scoring
+from scores.services import matches, scoring
 from scores.services.matches import match_create
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cricsheet"
@@ -37,6 +37,19 @@ def make_match(title: str | None = None) -> Match:
     )
 
 
+def match_with(scored: int = 0, scorer: str | None = None) -> Match:
+    """A new real match with its first `scored` events scored and (optionally) a user of that
+    name given scorer rights."""
+    match = make_match()
+    if scored:
+        score(match, scored)
+    if scorer:
+        user, _ = User.objects.get_or_create(username=scorer)
+        matches.scorer_grant(user=user, match=match)
+    match.refresh_from_db()
+    return match
+
+
 def scorekeeper() -> User:
     """A superuser, who may score every match (the scorer of tests that do not test rights)."""
     user, _ = User.objects.get_or_create(
@@ -53,6 +66,10 @@ def envelope(command: Any, expect_seq: int | None, commentary: str | None = None
     return envelope_decode(content, expect_seq_required=False)
 
 
+def _by(user: User | None) -> scoring.ByUser:
+    return scoring.ByUser(user or scorekeeper())
+
+
 def record(
     *,
     match_id: int,
@@ -62,28 +79,18 @@ def record(
     user: User | None = None,
 ) -> scoring.Applied:
     """Store one command through the scoring service's sync core (no broadcast)."""
-    return scoring.command_record(
-        match_id=match_id,
-        command=envelope(command, expect_seq, commentary),
-        by=scoring.ByUser(user or scorekeeper()),
-    )
+    decoded = envelope(command, expect_seq, commentary)
+    return scoring.command_record(match_id=match_id, command=decoded, by=_by(user))
 
 
 async def submit(
-    *,
-    match_id: int,
-    command: Any,
-    expect_seq: int | None,
-    commentary: str | None = None,
-    user: User | None = None,
+    *, match_id: int, user: User | None = None, **envelope_keys: Any
 ) -> scoring.Applied:
-    """Store and broadcast one command through the scoring service."""
+    """Store and broadcast one command through the scoring service (keys as for `record`)."""
     from asgiref.sync import sync_to_async
 
-    by = scoring.ByUser(user or await sync_to_async(scorekeeper)())
-    return await scoring.command_submit(
-        match_id=match_id, command=envelope(command, expect_seq, commentary), by=by
-    )
+    by = await sync_to_async(_by)(user)
+    return await scoring.command_submit(match_id=match_id, command=envelope(**envelope_keys), by=by)
 
 
 def score(match: Match, n: int, *, user: User | None = None) -> int:

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from scores.models import LogEntry, Match
 from scores.services import matches
-from tests.scores.helpers import events, make_match, score, submit
+from tests.scores.helpers import events, match_with, submit
 from tests.support.auth import session_cookie
 from tests.support.ws import communicator, receive_json, receive_until
 
@@ -21,16 +21,7 @@ pytestmark = [
 ]
 
 
-@sync_to_async
-def new_match(scored: int = 0, scorer: str | None = None) -> Match:
-    match = make_match()
-    if scored:
-        score(match, scored)
-    if scorer:
-        user, _ = get_user_model().objects.get_or_create(username=scorer)
-        matches.scorer_grant(user=user, match=match)
-    match.refresh_from_db()
-    return match
+new_match = sync_to_async(match_with)
 
 
 @sync_to_async

@@ -6,25 +6,27 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from bench.servers import BIN, ROOT, free_port, login_session, manage, spawn, stop, wait_ready
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# The process machinery is the benchmark's (bench/servers.py): one launcher for both.
+__all__ = [
+    "ROOT",
+    "Databases",
+    "ServerProcess",
+    "base_env",
+    "create_session",
+    "free_port",
+    "manage",
+    "running",
+]
 
 
 def base_env(**extra: str) -> dict[str, str]:
@@ -33,22 +35,6 @@ def base_env(**extra: str) -> dict[str, str]:
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONUNBUFFERED": "1", "DEBUG": "1"})
     env.update(extra)
     return env
-
-
-def manage(*args: str, env: dict[str, str], timeout: float = 120) -> str:
-    """Run a manage.py command against a test server's settings and return its stdout."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 @dataclass
@@ -102,33 +88,15 @@ class ServerProcess:
 
     def start(self, *, ready_path: str | None = "/healthz", timeout: float = 30) -> ServerProcess:
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command(), cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited early:\n{self.log()}")
-            if self._ready(ready_path):
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"{self.kind} not ready in {timeout}s:\n{self.log()}")
-
-    def _ready(self, path: str | None) -> bool:
-        if path is None:
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), 0.5),
-            ):
-                return True
-            return False
+        self.process = spawn(self.command(), self.env, self._log)
         try:
-            with urllib.request.urlopen(self.http_url + path, timeout=1) as response:
-                return bool(response.status == 200)
-        except OSError:
-            return False
+            ready = wait_ready(self.process, self.port, ready_path, timeout)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{self.kind} {exc}:\n{self.log()}") from None
+        if not ready:
+            self.stop()
+            raise RuntimeError(f"{self.kind} not ready in {timeout}s:\n{self.log()}")
+        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
@@ -137,15 +105,7 @@ class ServerProcess:
         """Stop the server (SIGTERM, then SIGKILL) and return its exit code."""
         if self.process is None:
             return None
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(5)
+        stop(self.process, sig, timeout)
         if self._log is not None:
             self._log.close()
         return self.process.returncode
@@ -212,19 +172,8 @@ class Databases:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def create_session(env: dict[str, str], username: str, *, staff: bool = False) -> str:
-    """Create (or reuse) a user in a server's database and return a logged-in session key."""
-    code = (
-        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, "
-        "HASH_SESSION_KEY\n"
-        "from django.contrib.sessions.backends.db import SessionStore\n"
-        f"u, _ = get_user_model().objects.get_or_create(username={username!r})\n"
-        f"u.is_staff = {staff!r}; u.set_password('pw-' + u.username + '-Secret9'); u.save()\n"
-        "s = SessionStore(); s[SESSION_KEY] = str(u.pk)\n"
-        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
-        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)\n"
-    )
-    return manage("shell", "-c", code, env=env).strip().splitlines()[-1]
+create_session = login_session
+"""Create (or reuse) a user in a server's database and return a logged-in session key."""
 
 
 @contextlib.contextmanager
