@@ -2,15 +2,8 @@
 // engine's reason. The same socket carries the fans' frames (snapshot, update) in seq order, so
 // `expect_seq` is always the seq of the scoreboard on screen.
 import { LiveSocket } from "../realtime/live.js";
-import {
-  applyUpdate,
-  currentInnings,
-  el,
-  embeddedSnapshot,
-  fromSnapshot,
-  renderBoard,
-  renderCommentary,
-} from "./scoreboard.js";
+import { applyUpdate, currentInnings, fromSnapshot } from "./feed.js";
+import { el, embeddedSnapshot, renderBoard, renderCommentary } from "./scoreboard.js";
 
 const root = document.getElementById("console");
 const matchId = root.dataset.matchId;

@@ -1,12 +1,7 @@
 // The fan match page: the server-rendered scoreboard, kept live over ws/matches/<id>/.
 import { LiveSocket } from "../realtime/live.js";
-import {
-  applyUpdate,
-  embeddedSnapshot,
-  fromSnapshot,
-  renderBoard,
-  renderCommentary,
-} from "./scoreboard.js";
+import { applyUpdate, fromSnapshot } from "./feed.js";
+import { embeddedSnapshot, renderBoard, renderCommentary } from "./scoreboard.js";
 
 const page = document.getElementById("match-page");
 const matchId = page.dataset.matchId;

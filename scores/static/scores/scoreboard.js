@@ -1,8 +1,8 @@
-// Scoreboard state and rendering shared by the match page and the scorer console.
-//
-// The state is the last `snapshot` message with each later `update` folded in. Rendering fills
-// every element carrying a `data-field` inside a root, with the same markup the server renders
-// (scores/templates/scores/_scoreboard.html): text only, never HTML from data.
+// Scoreboard rendering shared by the match page and the scorer console (the state it renders is
+// feed.js's). Rendering fills every element carrying a `data-field` inside a root, with the same
+// markup the server renders (scores/templates/scores/_scoreboard.html): text only, never HTML
+// from data.
+import { currentInnings } from "./feed.js";
 
 /** Create an element; string children become text nodes (never parsed as HTML). */
 export function el(tag, attrs = {}, ...children) {
@@ -31,41 +31,6 @@ const dash = (value) => (value === null || value === undefined || value === "" ?
  * (Match.Status, embedded by the page as #status-labels). */
 const STATUS_LABELS = JSON.parse(document.getElementById("status-labels")?.textContent || "{}");
 export const statusLabel = (status) => STATUS_LABELS[status] || status;
-
-export const COMMENTARY_KEPT = 50;
-
-/** A new state from a `snapshot` message. */
-export function fromSnapshot(message) {
-  return {
-    seq: message.seq,
-    match: { ...message.match },
-    summary: message.summary || "",
-    scoreboard: structuredClone(message.scoreboard),
-    commentary: [...(message.commentary || [])],
-  };
-}
-
-/** Fold an `update` message into the state (in place) and return it. */
-export function applyUpdate(state, message) {
-  const board = state.scoreboard;
-  board.innings[message.innings] = message.scoreboard_innings;
-  board.current = message.live;
-  Object.assign(board, message.overview || {}); // includes `events`, the engine's event count
-  state.seq = message.seq;
-  state.match.status = message.status;
-  state.summary = message.summary;
-  if (message.commentary) {
-    state.commentary.unshift(message.commentary);
-    state.commentary.length = Math.min(state.commentary.length, COMMENTARY_KEPT);
-  }
-  return state;
-}
-
-/** The innings shown in the headline (the one in progress, else the last), or null. */
-export function currentInnings(board) {
-  const number = board.current && board.current.innings;
-  return number ? board.innings[number - 1] || null : null;
-}
 
 function fields(root, name) {
   return root.querySelectorAll(`[data-field="${name}"]`);
