@@ -39,6 +39,10 @@ def match_get(*, match_id: int) -> Match:
     return Match.objects.get(pk=match_id)
 
 
+def match_or_none(*, match_id: int) -> Match | None:
+    return Match.objects.filter(pk=match_id).first()
+
+
 def match_exists(*, match_id: int) -> bool:
     return Match.objects.filter(pk=match_id).exists()
 
@@ -119,7 +123,7 @@ def scorer_can_score(*, user: User | AnonymousUser | None, match: Match) -> bool
 
 def scorer_rights(*, user: User | AnonymousUser, match_id: int) -> bool | None:
     """Whether the user may score the match; None when there is no such match."""
-    match = Match.objects.filter(pk=match_id).first()
+    match = match_or_none(match_id=match_id)
     if match is None:
         return None
     return scorer_can_score(user=user, match=match)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser, User
@@ -31,6 +33,7 @@ from scores.scorebook import cache
 from scores.services.tokens import scorer_token_use
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_SUMMARY_CHARS = 300
 
@@ -89,11 +92,11 @@ async def scorer_authorize(*, match_id: int, by: Principal) -> None:
 def command_record(*, match_id: int, command: ScoreCommand, by: Principal) -> Applied:
     """Authorize, apply and store in one transaction on this thread's connection (sync: the
     body of command_submit, also used by management commands and tests)."""
-    author = _authorize(match_id, by)
+    author = _database_guard(match_id, lambda: _scorer_of(by))
     lock = cache.lock(match_id)
     with lock:
         try:
-            return _record_locked(match_id, command, author)
+            return _record_locked(match_id, command, author, by)
         except CommandRefused:
             raise
         except DatabaseError:
@@ -106,37 +109,53 @@ def command_record(*, match_id: int, command: ScoreCommand, by: Principal) -> Ap
             raise
 
 
-def _authorize(match_id: int, by: Principal) -> User:
-    """The scorer the command is from, or CommandRefused (storage_failed if the database is
-    away: the same answer as a failed write)."""
+def _database_guard(match_id: int, check: Callable[[], T]) -> T:
+    """Run a rights check; the database being away is the same answer as a failed write."""
     try:
-        if isinstance(by, ByToken):
-            user = scorer_token_use(raw=by.token)
-            if user is None:
-                raise CommandRefused("unauthorized", "the token is wrong or revoked")
-        elif by.user.is_authenticated:
-            user = by.user
-        else:
-            raise CommandRefused("login_required", "log in to score")
-        rights = selectors.scorer_rights(user=user, match_id=match_id)
+        return check()
     except DatabaseError:
         logger.exception("checking scorer rights for match %s failed", match_id)
         raise CommandRefused("storage_failed", STORAGE_FAILED) from None
-    if rights is None:
-        raise CommandRefused("not_found", f"no match {match_id}")
-    if not rights:
+
+
+def _scorer_of(by: Principal) -> User:
+    """The user a command is from (a token's owner), or CommandRefused."""
+    if isinstance(by, ByToken):
+        user = scorer_token_use(raw=by.token)
+        if user is None:
+            raise CommandRefused("unauthorized", "the token is wrong or revoked")
+        return user
+    if not isinstance(by.user, User) or not by.user.is_authenticated:
+        raise CommandRefused("login_required", "log in to score")
+    return by.user
+
+
+def _refuse_without_rights(user: User, match: Match, by: Principal) -> None:
+    if not selectors.scorer_can_score(user=user, match=match):
         if isinstance(by, ByToken):
             raise CommandRefused("forbidden", "this token's user is not a scorer of this match")
         raise CommandRefused("not_a_scorer", "you are not a scorer of this match")
-    return user
 
 
-def _record_locked(match_id: int, command: ScoreCommand, author: User) -> Applied:
+def _authorize(match_id: int, by: Principal) -> None:
+    def check() -> None:
+        user = _scorer_of(by)
+        match = selectors.match_or_none(match_id=match_id)
+        if match is None:
+            raise CommandRefused("not_found", f"no match {match_id}")
+        _refuse_without_rights(user, match, by)
+
+    _database_guard(match_id, check)
+
+
+def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Principal) -> Applied:
     with transaction.atomic():
         try:
             match = Match.objects.select_for_update().get(pk=match_id)
         except Match.DoesNotExist:
             raise CommandRefused("not_found", f"no match {match_id}") from None
+        # Rights on the locked row: withdrawn a moment ago means refused now.
+        _refuse_without_rights(author, match, by)
         if command.expect_seq is not None and command.expect_seq != match.seq:
             raise CommandRefused(
                 "stale_seq",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -12,6 +13,8 @@ from scores.models import ScorerToken
 
 TOKEN_PREFIX = "crs_"
 MAX_TOKEN_CHARS = 200
+LAST_USED_PRECISION = timedelta(minutes=1)
+"""How stale a token's `last_used` may be (the admin shows it)."""
 
 
 def token_digest(raw: str) -> str:
@@ -57,5 +60,8 @@ def scorer_token_use(*, raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ScorerToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used > LAST_USED_PRECISION:
+        # To the minute: a feed posting every ball would otherwise write this row every ball.
+        ScorerToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
