@@ -189,7 +189,15 @@ CHAT_RATE_LIMIT = (env_int("CHAT_RATE_MESSAGES", 5), env_int("CHAT_RATE_SECONDS"
 # tests from 127.0.0.1 are not refused). A stadium behind one NAT is many fans: keep them generous.
 CREASE_WS_MAX_OPEN_PER_IP = env_int("CREASE_WS_MAX_OPEN_PER_IP", 0 if DEBUG else 2000)
 CREASE_WS_NEW_PER_IP_PER_MINUTE = env_int("CREASE_WS_NEW_PER_IP_PER_MINUTE", 0 if DEBUG else 1200)
-CREASE_TRUST_X_FORWARDED_FOR = env_bool("CREASE_TRUST_X_FORWARDED_FOR", False)
+# How many proxies of your own stand in front of the servers (0: clients connect directly). The
+# client address is then the one the outermost of them saw: the N-th X-Forwarded-For hop from the
+# right (the hops further left are written by the client). CREASE_TRUST_X_FORWARDED_FOR=1 is the
+# older spelling of one proxy.
+CREASE_TRUSTED_PROXIES = env_int(
+    "CREASE_TRUSTED_PROXIES", 1 if env_bool("CREASE_TRUST_X_FORWARDED_FOR", False) else 0
+)
+# Addresses whose new-connection times are remembered per process (least recently seen dropped).
+CREASE_WS_TRACKED_IPS = env_int("CREASE_WS_TRACKED_IPS", 100_000)
 # Largest HTTP request body Django reads into memory (the scoring API has its own, smaller limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

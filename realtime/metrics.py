@@ -29,6 +29,11 @@ SLOW_CLOSES = Counter(
 )
 ERRORS = Counter("crease_errors_total", "Error frames and refusals sent, by code", ["code"])
 REFUSED = Counter("crease_connections_refused_total", "Connections refused by limits", ["reason"])
+TRACKED_IPS = Gauge(
+    "crease_ws_tracked_ips",
+    "Client addresses the new-connections-per-minute limit remembers in this process",
+    multiprocess_mode="livesum",
+)
 LAYER_DROPPED = Counter(
     "crease_layer_dropped_total",
     "Group messages the in-process channel layer dropped because a member channel was full",
