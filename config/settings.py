@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    "config.middleware.ServiceUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,8 +111,29 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A persistent connection the database dropped (a restart, a failover, an idle timeout)
+        # is checked before a request or WebSocket handler uses it, instead of failing it.
+        conn_health_checks=True,
     )
 }
+# PostgreSQL: a connection pool per process (psycopg_pool through Django's OPTIONS["pool"]).
+# Under ASGI every request runs in a thread of its own, and each thread kept its own persistent
+# connection: 80 concurrent requests held 80 connections and ran the server out of them. The
+# pool bounds a process to DB_POOL_MAX_SIZE connections; a request waits up to DB_POOL_TIMEOUT
+# seconds for one, then is answered 503 with Retry-After (config.middleware). DB_POOL_MAX_SIZE=0
+# turns the pool off (then DB_CONN_MAX_AGE keeps connections, per thread, as before).
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not the thread
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": float(env_int("DB_POOL_TIMEOUT", 10)),
+    }
+    # With CONN_HEALTH_CHECKS (above) Django gives the pool psycopg's check_connection: a pooled
+    # connection is checked (one empty round trip) before it is handed out, so one the server
+    # dropped is replaced instead of failing a request or a WebSocket handshake.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several server threads write the event log; wait for the lock instead of failing at once
     # (SQLITE_TIMEOUT seconds; then the write fails and the scorer gets `storage_failed`).
@@ -200,6 +222,13 @@ CREASE_TRUSTED_PROXIES = env_int(
 CREASE_WS_TRACKED_IPS = env_int("CREASE_WS_TRACKED_IPS", 100_000)
 # Largest HTTP request body Django reads into memory (the scoring API has its own, smaller limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+# Request bodies are limited before Django reads them (realtime.bodies): by Content-Length at
+# once, else counted as they stream; over the limit, 413 and the connection is closed. Forms
+# (sign-up, log-in, a new match, the admin) stay far below 1 MiB; the API takes one command.
+CREASE_MAX_BODY_BYTES = env_int("CREASE_MAX_BODY_BYTES", 1024 * 1024)
+CREASE_API_MAX_BODY_BYTES = env_int("CREASE_API_MAX_BODY_BYTES", 16 * 1024)
+# Seconds a request body may take to arrive once its headers have (then 408).
+CREASE_BODY_TIMEOUT = env_int("CREASE_BODY_TIMEOUT", 30)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Production hardening, switched on whenever DEBUG is off.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import os
+import sys
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -81,3 +82,15 @@ def metrics(request: HttpRequest) -> HttpResponse:
     else:
         registry = DEFAULT_REGISTRY
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error outside any view that means the database is away gets 503 + Retry-After
+    (the client should retry); anything else is Django's plain 500 page."""
+    from django.views.defaults import server_error as django_server_error
+
+    from config.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
+    return django_server_error(request)
