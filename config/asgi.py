@@ -17,13 +17,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from realtime.auth import AuthMiddlewareStack  # noqa: E402
+from realtime.bodies import BodyLimit  # noqa: E402
 from realtime.lifespan import LifespanRouter  # noqa: E402
 from realtime.limits import ConnectionLimits  # noqa: E402
 
 application = LifespanRouter(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": BodyLimit(django_asgi_app),
             "websocket": ConnectionLimits(
                 AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
             ),

@@ -29,6 +29,11 @@ SLOW_CLOSES = Counter(
 )
 ERRORS = Counter("crease_errors_total", "Error frames and refusals sent, by code", ["code"])
 REFUSED = Counter("crease_connections_refused_total", "Connections refused by limits", ["reason"])
+REQUESTS_REFUSED = Counter(
+    "crease_http_refused_total",
+    "HTTP requests answered before the app (body too large, too slow, ...), by reason",
+    ["reason"],
+)
 TRACKED_IPS = Gauge(
     "crease_ws_tracked_ips",
     "Client addresses the new-connections-per-minute limit remembers in this process",
