@@ -18,16 +18,21 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from config.routing import websocket_urlpatterns  # noqa: E402
 from realtime.auth import AuthMiddlewareStack  # noqa: E402
 from realtime.bodies import BodyLimit  # noqa: E402
+from realtime.capacity import Capacity  # noqa: E402
 from realtime.lifespan import LifespanRouter  # noqa: E402
 from realtime.limits import ConnectionLimits  # noqa: E402
 
 application = LifespanRouter(
-    ProtocolTypeRouter(
-        {
-            "http": BodyLimit(django_asgi_app),
-            "websocket": ConnectionLimits(
-                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-            ),
-        }
+    Capacity(
+        ProtocolTypeRouter(
+            {
+                "http": BodyLimit(django_asgi_app),
+                "websocket": ConnectionLimits(
+                    AllowedHostsOriginValidator(
+                        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                    )
+                ),
+            }
+        )
     )
 )

@@ -47,6 +47,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from exc
+
+
 DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "django-insecure-crease-local-development-only-never-in-production"
@@ -229,6 +239,14 @@ CREASE_MAX_BODY_BYTES = env_int("CREASE_MAX_BODY_BYTES", 1024 * 1024)
 CREASE_API_MAX_BODY_BYTES = env_int("CREASE_API_MAX_BODY_BYTES", 16 * 1024)
 # Seconds a request body may take to arrive once its headers have (then 408).
 CREASE_BODY_TIMEOUT = env_int("CREASE_BODY_TIMEOUT", 30)
+# Slow loris (realtime.http, under realtime.serve): a request head (a WebSocket handshake too)
+# must be complete within CREASE_HTTP_HEAD_TIMEOUT seconds, and at most CREASE_HTTP_MAX_INCOMPLETE
+# connections per process may be part-way through one (past it the oldest is closed); 408 both.
+CREASE_HTTP_HEAD_TIMEOUT = env_float("CREASE_HTTP_HEAD_TIMEOUT", 10.0)
+CREASE_HTTP_MAX_INCOMPLETE = env_int("CREASE_HTTP_MAX_INCOMPLETE", 100)
+# Connections per process (realtime.capacity); 0: the open-file limit less a reserve (a tenth, at
+# least 64). Over it: HTTP 503 + Retry-After (never /healthz, /readyz), WebSockets close 1013.
+CREASE_MAX_CONNECTIONS = env_int("CREASE_MAX_CONNECTIONS", 0)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Production hardening, switched on whenever DEBUG is off.

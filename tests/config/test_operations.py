@@ -87,7 +87,7 @@ async def test_new_connections_per_minute_are_limited(settings):
     settings.CREASE_WS_MAX_OPEN_PER_IP = 0
     from config.asgi import application
 
-    application.app.application_mapping["websocket"].recent.clear()
+    application.app.app.application_mapping["websocket"].recent.clear()
     comms = [communicator("/practice") for _ in range(3)]
     for comm in comms[:2]:
         assert (await comm.connect())[0]

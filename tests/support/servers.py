@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -61,6 +62,8 @@ class ServerProcess:
     log_path: Path
     app: str = "config.asgi:application"
     extra_args: list[str] = field(default_factory=list)
+    nofile: int | None = None
+    """The server's open-file limit (RLIMIT_NOFILE), when a test needs a small one."""
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -102,9 +105,15 @@ class ServerProcess:
 
     def start(self, *, ready_path: str | None = "/healthz", timeout: float = 30) -> ServerProcess:
         self._log = self.log_path.open("ab")
+        nofile = self.nofile
+
+        def limit_files() -> None:
+            if nofile is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
         self.process = subprocess.Popen(
             self.command(), cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=limit_files if nofile else None,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
