@@ -13,7 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from realtime.auth import AuthMiddlewareStack  # noqa: E402
@@ -21,6 +20,7 @@ from realtime.bodies import BodyLimit  # noqa: E402
 from realtime.capacity import Capacity  # noqa: E402
 from realtime.lifespan import LifespanRouter  # noqa: E402
 from realtime.limits import ConnectionLimits  # noqa: E402
+from realtime.origins import SameOriginValidator  # noqa: E402
 
 application = LifespanRouter(
     Capacity(
@@ -28,9 +28,7 @@ application = LifespanRouter(
             {
                 "http": BodyLimit(django_asgi_app),
                 "websocket": ConnectionLimits(
-                    AllowedHostsOriginValidator(
-                        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-                    )
+                    SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
                 ),
             }
         )
