@@ -1,4 +1,5 @@
-"""Chat rooms (one per match plus the lobby), their messages and moderators' mutes."""
+"""Chat rooms (one per match plus the lobby), their messages, moderators' mutes, and the log-in
+attempts that throttle password guessing (the fans' accounts live in this app)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,25 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} muted until {self.until:%Y-%m-%d %H:%M}"
+
+
+class LoginAttempt(models.Model):
+    """A log-in attempt not proven good, counted against its account and its client address.
+
+    Written before the password is checked and deleted when it succeeds, so that attempts made
+    at the same moment, on any server process, count against each other (chat.logins).
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="chat_login_user_at"),
+            models.Index(fields=["address", "at"], name="chat_login_addr_at"),
+            models.Index(fields=["at"], name="chat_login_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -248,6 +248,11 @@ CREASE_HTTP_MAX_INCOMPLETE = env_int("CREASE_HTTP_MAX_INCOMPLETE", 100)
 # least 64). Over it: HTTP 503 + Retry-After (never /healthz, /readyz), WebSockets close 1013.
 CREASE_MAX_CONNECTIONS = env_int("CREASE_MAX_CONNECTIONS", 0)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Log-in throttling (chat.logins, the site's and the admin's log-in): failed attempts within the
+# window, counted in the database across every process, per account and per client address.
+CREASE_LOGIN_FAILURES_PER_ACCOUNT = env_int("CREASE_LOGIN_FAILURES_PER_ACCOUNT", 10)
+CREASE_LOGIN_FAILURES_PER_ADDRESS = env_int("CREASE_LOGIN_FAILURES_PER_ADDRESS", 50)
+CREASE_LOGIN_WINDOW_SECONDS = env_int("CREASE_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # Production hardening, switched on whenever DEBUG is off.
 if not DEBUG:

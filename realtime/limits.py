@@ -54,6 +54,14 @@ def client_ip(scope: dict[str, Any]) -> str:
     return forwarded_client(peer, forwarded, settings.CREASE_TRUSTED_PROXIES)
 
 
+def request_client_ip(request: Any) -> str:
+    """The same address for a Django HTTP request (REMOTE_ADDR is the ASGI peer)."""
+    meta = request.META
+    forwarded = [meta["HTTP_X_FORWARDED_FOR"]] if meta.get("HTTP_X_FORWARDED_FOR") else []
+    peer = str(meta.get("REMOTE_ADDR") or "unknown")
+    return forwarded_client(peer, forwarded, settings.CREASE_TRUSTED_PROXIES)
+
+
 class RecentConnections:
     """Start times of new connections per IP in the last minute, bounded in size.
 
