@@ -34,6 +34,11 @@ REQUESTS_REFUSED = Counter(
     "HTTP requests answered before the app (body too large, too slow, ...), by reason",
     ["reason"],
 )
+CLIENT_PROTOCOL_ERRORS = Counter(
+    "crease_client_protocol_errors_total",
+    "Protocol errors by clients that the server only logs at INFO (e.g. invalid UTF-8 frames)",
+    ["kind"],
+)
 TRACKED_IPS = Gauge(
     "crease_ws_tracked_ips",
     "Client addresses the new-connections-per-minute limit remembers in this process",
