@@ -153,9 +153,11 @@ def crease_env(database_url: str, redis_url: str | None, prefix: str) -> dict[st
             # refuse all but 2,000 of them. They are policy, not part of the fan-out path.
             "CREASE_WS_MAX_OPEN_PER_IP": "0",
             "CREASE_WS_NEW_PER_IP_PER_MINUTE": "0",
-            # Persistent database connections, as production should run (docs/deployment.md):
-            # with the default 0 every chat connect opens and closes two database connections.
+            # Persistent database connections on SQLite (PostgreSQL uses its pool instead,
+            # docs/deployment.md): with 0 every chat connect opens and closes two connections.
             "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
+            # The soak benchmark reads /metrics; the bench's servers listen on 127.0.0.1 only.
+            "METRICS_PUBLIC": "1",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -248,6 +248,9 @@ CREASE_HTTP_MAX_INCOMPLETE = env_int("CREASE_HTTP_MAX_INCOMPLETE", 100)
 # least 64). Over it: HTTP 503 + Retry-After (never /healthz, /readyz), WebSockets close 1013.
 CREASE_MAX_CONNECTIONS = env_int("CREASE_MAX_CONNECTIONS", 0)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Without a token, /metrics is served only in DEBUG or with METRICS_PUBLIC=1 (for a deployment
+# whose proxy never forwards /metrics, or that scrapes each process on a private address).
+METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
 # Log-in throttling (chat.logins, the site's and the admin's log-in): failed attempts within the
 # window, counted in the database across every process, per account and per client address.
 CREASE_LOGIN_FAILURES_PER_ACCOUNT = env_int("CREASE_LOGIN_FAILURES_PER_ACCOUNT", 10)

@@ -67,8 +67,16 @@ async def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus metrics; behind a bearer token when METRICS_TOKEN is set."""
+    """Prometheus metrics; behind a bearer token when METRICS_TOKEN is set. In production
+    (DEBUG off) a token is required unless METRICS_PUBLIC says /metrics is kept apart."""
     token = settings.METRICS_TOKEN
+    if not token and not settings.METRICS_PUBLIC:
+        body = {
+            "error": "forbidden",
+            "reason": "set METRICS_TOKEN (or METRICS_PUBLIC=1 where /metrics is not reachable "
+            "from outside) to serve metrics",
+        }
+        return JsonResponse(body, status=403)
     if token:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), token.encode()):

@@ -54,6 +54,16 @@ def test_metrics_require_the_token_when_one_is_set(settings):
     assert Client().get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret").status_code == 200
 
 
+def test_production_refuses_metrics_without_a_token_unless_told_they_are_kept_apart(settings):
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_PUBLIC = False  # the production default (DEBUG off)
+    refused = Client().get("/metrics")
+    assert refused.status_code == 403
+    assert "METRICS_TOKEN" in refused.json()["reason"]
+    settings.METRICS_PUBLIC = True
+    assert Client().get("/metrics").status_code == 200
+
+
 def test_every_response_carries_a_request_id_and_a_safe_given_one_is_kept():
     assert len(Client().get("/healthz")["X-Request-ID"]) == 12
     kept = Client().get("/healthz", HTTP_X_REQUEST_ID="lb-abc.123")
