@@ -31,7 +31,7 @@ export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-10}
 # A secret generated once into var/<name> (mode 600) and reused, unless the variable is set.
 secret() {
   if [ ! -s "var/$1" ]; then
-    (umask 077 && $PY -c "import secrets; print(secrets.token_urlsafe(40))" > "var/$1")
+    (umask 077 && $PY -c "import secrets; print(secrets.token_urlsafe(50))" > "var/$1")
   fi
   cat "var/$1"
 }
