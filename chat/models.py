@@ -29,6 +29,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
     )
     body = models.TextField()
+    # NULL, not "": posts without an id must not collide in the unique constraint below.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    """The poster's own id for this message: a retry with the same id stores nothing twice."""
     created_at = models.DateTimeField(db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
@@ -46,6 +49,13 @@ class Message(models.Model):
             models.Index(fields=["room", "id"], name="chat_msg_room_id"),
             # Rate limit: one author's recent messages.
             models.Index(fields=["author", "created_at"], name="chat_msg_author_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="chat_msg_author_client_id",
+            )
         ]
 
     def __str__(self) -> str:
