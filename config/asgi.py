@@ -1,4 +1,5 @@
-"""The one ASGI application: HTTP to Django, WebSockets through origin checks and auth to consumers.
+"""The one ASGI application: HTTP through the body limit to Django, WebSockets through per-IP
+limits, the exact origin check and auth to consumers; both under the per-process connection cap.
 
 Served by uvicorn (`make run`), daphne (`daphne config.asgi:application`) and `manage.py runserver`.
 """

@@ -10,6 +10,7 @@ protocols of realtime.http, so the cap works under realtime.serve (make run, run
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import resource
@@ -46,7 +47,9 @@ def open_connections() -> int | None:
     return None if _connections is None else len(_connections)
 
 
+@functools.cache
 def file_limit() -> int:
+    """The process's open-file limit (read once: servers set it before they start)."""
     return int(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
