@@ -59,11 +59,13 @@ def _closed_by_server(sock: socket.socket) -> bool:
     return data == b"" or data.startswith(b"HTTP/1.1 408")
 
 
-async def test_half_sent_requests_do_not_lock_out_healthz_or_a_new_fan(start_server):
+@pytest.mark.parametrize("http", ["httptools", "h11"])  # auto is httptools when installed
+async def test_half_sent_requests_do_not_lock_out_healthz_or_a_new_fan(start_server, http):
     server = start_server(
         "serve",
         nofile=FILES,
         env={"CREASE_HTTP_HEAD_TIMEOUT": "2", "CREASE_HTTP_MAX_INCOMPLETE": "50"},
+        extra_args=["--http", http],
     )
     lorises = _half_requests(server.port, FILES + 100)  # more than the worker has descriptors
     try:
