@@ -120,3 +120,34 @@ def test_home_page_lists_matches_in_play_escaped():
     assert f'href="/matches/{match.id}/"' in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<script>alert(1)</script>" not in body
+
+
+def test_a_database_that_cannot_be_had_is_503_with_retry_after_never_500():
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from config.middleware import ServiceUnavailableMiddleware
+    from config.views import server_error
+
+    middleware = ServiceUnavailableMiddleware(lambda request: None)
+    for path, content_type in (("/api/matches/1", "application/json"), ("/", "text/plain")):
+        request = RequestFactory().get(path)
+        response = middleware.process_exception(request, OperationalError("pool timeout"))
+        assert response.status_code == 503
+        assert response["Retry-After"]
+        assert response["Content-Type"].startswith(content_type)
+        try:  # outside any view (handler500 runs inside the handler's except block)
+            raise OperationalError("too many connections")
+        except OperationalError:
+            assert server_error(request).status_code == 503
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("bug")) is None
+
+
+def test_every_503_tells_the_client_when_to_retry():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.middleware import ServiceUnavailableMiddleware
+
+    middleware = ServiceUnavailableMiddleware(lambda request: HttpResponse(status=503))
+    assert middleware(RequestFactory().get("/"))["Retry-After"] == "2"
