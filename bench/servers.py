@@ -69,13 +69,22 @@ def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
 
 
 def spawn(
-    command: list[str], env: dict[str, str], log: IO[bytes], *, core: int | None = None
+    command: list[str],
+    env: dict[str, str],
+    log: IO[bytes],
+    *,
+    core: int | None = None,
+    nofile: int | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start a server process in its own session (so it can be signalled as a group), its
-    output to `log`, the file limit raised and (with `core`) pinned to one core."""
+    output to `log`, the file limit raised to its hard limit (or set to `nofile`) and (with
+    `core`) pinned to one core."""
 
     def prepare() -> None:  # runs in the child before exec
-        raise_file_limit()
+        if nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        else:
+            raise_file_limit()
         if core is not None:
             os.sched_setaffinity(0, {core})
 
@@ -218,9 +227,11 @@ def crease_env(database_url: str, redis_url: str | None, prefix: str) -> dict[st
             # refuse all but 2,000 of them. They are policy, not part of the fan-out path.
             "CREASE_WS_MAX_OPEN_PER_IP": "0",
             "CREASE_WS_NEW_PER_IP_PER_MINUTE": "0",
-            # Persistent database connections, as production should run (docs/deployment.md):
-            # with the default 0 every chat connect opens and closes two database connections.
+            # Persistent database connections on SQLite (PostgreSQL uses its pool instead,
+            # docs/deployment.md): with 0 every chat connect opens and closes two connections.
             "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
+            # The soak benchmark reads /metrics; the bench's servers listen on 127.0.0.1 only.
+            "METRICS_PUBLIC": "1",
             "PYTHONUNBUFFERED": "1",
         }
     )

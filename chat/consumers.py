@@ -7,6 +7,7 @@ turns it into the frame clients receive. The rules live in chat.services and cha
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from chat import selectors, services
@@ -19,6 +20,8 @@ from realtime.db import in_db_thread
 from realtime.groups import InvalidGroupName, chat_group
 from realtime.values import is_whole_number
 
+logger = logging.getLogger(__name__)
+
 MAX_MESSAGE_CHARS = services.MAX_MESSAGE_CHARS
 
 room_get = in_db_thread(selectors.room_get)
@@ -26,8 +29,9 @@ history_page = in_db_thread(selectors.history_page)
 
 
 @in_db_thread
-def _post(room: Room, author: Any, body: object) -> dict[str, Any]:
-    return selectors.message_payload(services.message_post(room=room, author=author, body=body))
+def _post(room: Room, author: Any, body: object, client_id: object) -> dict[str, Any]:
+    message = services.message_post(room=room, author=author, body=body, client_id=client_id)
+    return selectors.message_payload(message)
 
 
 @in_db_thread
@@ -82,9 +86,7 @@ class ChatConsumer(GroupConsumer):
         kind = content["type"]
         user = self.scope.get("user")
         if kind == "chat.message":
-            payload = await _post(self.room, user, content.get("message"))
-            # Stored and committed: now tell the room, with the stored id and time.
-            await self.channel_layer.group_send(self.group, {"type": "chat.message", **payload})
+            await self.post(user, content.get("message"), content.get("id"))
         elif kind == "chat.history":
             before = content.get("before")
             if not is_whole_number(before):
@@ -105,6 +107,26 @@ class ChatConsumer(GroupConsumer):
                 "unknown_type",
                 "send chat.message, chat.history, or (staff) chat.delete or chat.mute",
             )
+
+    async def post(self, user: Any, body: object, client_id: object) -> None:
+        """Store (or find, for a retried id), tell the room, then tell the poster what happened."""
+        payload = await _post(self.room, user, body, client_id)
+        # Stored and committed: now tell the room, with the stored id and time. A retry with
+        # the same client id tells it again (clients drop an id they already show).
+        try:
+            await self.channel_layer.group_send(self.group, {"type": "chat.message", **payload})
+        except Exception:
+            logger.warning("chat message %s stored but not broadcast", payload["id"], exc_info=True)
+            await self.send_json({"type": "chat.message", **payload})  # the poster sees it
+            await self.send_error(
+                "not_broadcast",
+                "your message is saved but the room could not be told just now; send it again "
+                "(with the same id) to retry",
+                id=client_id,
+                message_id=payload["id"],
+            )
+            return
+        await self.send_json({"type": "chat.ack", "id": client_id, "message_id": payload["id"]})
 
     @broadcast
     def chat_message(event: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Chat rooms (one per match plus the lobby), their messages and moderators' mutes."""
+"""Chat rooms (one per match plus the lobby), their messages, moderators' mutes, and the log-in
+attempts that throttle password guessing (the fans' accounts live in this app)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
     )
     body = models.TextField()
+    # NULL, not "": posts without an id must not collide in the unique constraint below.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    """The poster's own id for this message: a retry with the same id stores nothing twice."""
     created_at = models.DateTimeField(db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
@@ -45,6 +49,13 @@ class Message(models.Model):
             models.Index(fields=["room", "id"], name="chat_msg_room_id"),
             # Rate limit: one author's recent messages.
             models.Index(fields=["author", "created_at"], name="chat_msg_author_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="chat_msg_author_client_id",
+            )
         ]
 
     def __str__(self) -> str:
@@ -72,3 +83,25 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} muted until {self.until:%Y-%m-%d %H:%M}"
+
+
+class LoginAttempt(models.Model):
+    """A log-in attempt not proven good, counted against its account and its client address.
+
+    Written before the password is checked and deleted when it succeeds, so that attempts made
+    at the same moment, on any server process, count against each other (chat.logins).
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="chat_login_user_at"),
+            models.Index(fields=["address", "at"], name="chat_login_addr_at"),
+            models.Index(fields=["at"], name="chat_login_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -54,16 +54,47 @@ def _clean_body(body: object) -> str:
     return text
 
 
-def message_post(*, room: Room, author: User, body: object) -> Message:
-    """Store a message after checking its text, the author's mute and the rate limit."""
+MAX_CLIENT_ID_CHARS = 64
+
+
+def _clean_client_id(client_id: object) -> str | None:
+    if client_id is None:
+        return None
+    if (
+        not isinstance(client_id, str)
+        or not 0 < len(client_id) <= MAX_CLIENT_ID_CHARS
+        or not client_id.isprintable()
+    ):
+        raise ChatRefused(
+            "invalid_message", f"'id' must be a string of 1 to {MAX_CLIENT_ID_CHARS} characters"
+        )
+    return client_id
+
+
+def message_post(*, room: Room, author: User, body: object, client_id: object = None) -> Message:
+    """Store a message after checking its text, the author's mute and the rate limit.
+
+    With a `client_id`, posting is idempotent: the author's message already stored under that id
+    is returned as it is (nothing stored, nothing counted), so a client may safely send a message
+    again when it could not tell whether the first try was stored.
+    """
     if not author.is_authenticated:
         raise ChatRefused("login_required", "log in to post; anonymous fans may only read")
+    client_key = _clean_client_id(client_id)
     text = _clean_body(body)
     limit, seconds = rate_limit()
     with transaction.atomic():
         # Serialise one author's posts (PostgreSQL row lock; SQLite transactions are IMMEDIATE),
-        # so two processes cannot both pass the count below.
+        # so two processes cannot both pass the count below, nor store one client id twice.
         get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
+        if client_key is not None:
+            stored = Message.objects.filter(author=author, client_id=client_key).first()
+            if stored is not None:
+                if stored.room_id != room.pk:
+                    raise ChatRefused(
+                        "invalid_message", "that 'id' names a message of another room"
+                    )
+                return stored
         now = timezone.now()
         until = mute_until(user=author, now=now)
         if until is not None:
@@ -79,7 +110,9 @@ def message_post(*, room: Room, author: User, body: object) -> Message:
                 f"at most {limit} messages every {seconds} seconds; wait a moment",
                 retry_after=seconds,
             )
-        return Message.objects.create(room=room, author=author, body=text, created_at=now)
+        return Message.objects.create(
+            room=room, author=author, body=text, client_id=client_key, created_at=now
+        )
 
 
 def _require_staff(user: User) -> None:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chat import selectors
-from chat.forms import SignupForm
+from chat.forms import SignupForm, ThrottledAuthenticationForm
 
 
 def room(request: HttpRequest, slug: str = "lobby") -> HttpResponse:
@@ -44,8 +44,18 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class FanLoginView(LoginView):
+    """Django's log-in view with the throttled form: over a limit, 429 with Retry-After."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.retry_after is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 class FanLogoutView(LogoutView):

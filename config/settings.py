@@ -47,6 +47,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from exc
+
+
 DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "django-insecure-crease-local-development-only-never-in-production"
@@ -77,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    "config.middleware.ServiceUnavailableMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,8 +122,29 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A persistent connection the database dropped (a restart, a failover, an idle timeout)
+        # is checked before a request or WebSocket handler uses it, instead of failing it.
+        conn_health_checks=True,
     )
 }
+# PostgreSQL: a connection pool per process (psycopg_pool through Django's OPTIONS["pool"]).
+# Under ASGI every request runs in a thread of its own, and each thread kept its own persistent
+# connection: 80 concurrent requests held 80 connections and ran the server out of them. The
+# pool bounds a process to DB_POOL_MAX_SIZE connections; a request waits up to DB_POOL_TIMEOUT
+# seconds for one, then is answered 503 with Retry-After (config.middleware). DB_POOL_MAX_SIZE=0
+# turns the pool off (then DB_CONN_MAX_AGE keeps connections, per thread, as before).
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not the thread
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": float(env_int("DB_POOL_TIMEOUT", 10)),
+    }
+    # With CONN_HEALTH_CHECKS (above) Django gives the pool psycopg's check_connection: a pooled
+    # connection is checked (one empty round trip) before it is handed out, so one the server
+    # dropped is replaced instead of failing a request or a WebSocket handshake.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several server threads write the event log; wait for the lock instead of failing at once
     # (SQLITE_TIMEOUT seconds; then the write fails and the scorer gets `storage_failed`).
@@ -189,10 +222,41 @@ CHAT_RATE_LIMIT = (env_int("CHAT_RATE_MESSAGES", 5), env_int("CHAT_RATE_SECONDS"
 # tests from 127.0.0.1 are not refused). A stadium behind one NAT is many fans: keep them generous.
 CREASE_WS_MAX_OPEN_PER_IP = env_int("CREASE_WS_MAX_OPEN_PER_IP", 0 if DEBUG else 2000)
 CREASE_WS_NEW_PER_IP_PER_MINUTE = env_int("CREASE_WS_NEW_PER_IP_PER_MINUTE", 0 if DEBUG else 1200)
-CREASE_TRUST_X_FORWARDED_FOR = env_bool("CREASE_TRUST_X_FORWARDED_FOR", False)
+# How many proxies of your own stand in front of the servers (0: clients connect directly). The
+# client address is then the one the outermost of them saw: the N-th X-Forwarded-For hop from the
+# right (the hops further left are written by the client). CREASE_TRUST_X_FORWARDED_FOR=1 is the
+# older spelling of one proxy.
+CREASE_TRUSTED_PROXIES = env_int(
+    "CREASE_TRUSTED_PROXIES", 1 if env_bool("CREASE_TRUST_X_FORWARDED_FOR", False) else 0
+)
+# Addresses whose new-connection times are remembered per process (least recently seen dropped).
+CREASE_WS_TRACKED_IPS = env_int("CREASE_WS_TRACKED_IPS", 100_000)
 # Largest HTTP request body Django reads into memory (the scoring API has its own, smaller limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+# Request bodies are limited before Django reads them (realtime.bodies): by Content-Length at
+# once, else counted as they stream; over the limit, 413 and the connection is closed. Forms
+# (sign-up, log-in, a new match, the admin) stay far below 1 MiB; the API takes one command.
+CREASE_MAX_BODY_BYTES = env_int("CREASE_MAX_BODY_BYTES", 1024 * 1024)
+CREASE_API_MAX_BODY_BYTES = env_int("CREASE_API_MAX_BODY_BYTES", 16 * 1024)
+# Seconds a request body may take to arrive once its headers have (then 408).
+CREASE_BODY_TIMEOUT = env_int("CREASE_BODY_TIMEOUT", 30)
+# Slow loris (realtime.http, under realtime.serve): a request head (a WebSocket handshake too)
+# must be complete within CREASE_HTTP_HEAD_TIMEOUT seconds, and at most CREASE_HTTP_MAX_INCOMPLETE
+# connections per process may be part-way through one (past it the oldest is closed); 408 both.
+CREASE_HTTP_HEAD_TIMEOUT = env_float("CREASE_HTTP_HEAD_TIMEOUT", 10.0)
+CREASE_HTTP_MAX_INCOMPLETE = env_int("CREASE_HTTP_MAX_INCOMPLETE", 100)
+# Connections per process (realtime.capacity); 0: the open-file limit less a reserve (a tenth, at
+# least 64). Over it: HTTP 503 + Retry-After (never /healthz, /readyz), WebSockets close 1013.
+CREASE_MAX_CONNECTIONS = env_int("CREASE_MAX_CONNECTIONS", 0)
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Without a token, /metrics is served only in DEBUG or with METRICS_PUBLIC=1 (for a deployment
+# whose proxy never forwards /metrics, or that scrapes each process on a private address).
+METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
+# Log-in throttling (chat.logins, the site's and the admin's log-in): failed attempts within the
+# window, counted in the database across every process, per account and per client address.
+CREASE_LOGIN_FAILURES_PER_ACCOUNT = env_int("CREASE_LOGIN_FAILURES_PER_ACCOUNT", 10)
+CREASE_LOGIN_FAILURES_PER_ADDRESS = env_int("CREASE_LOGIN_FAILURES_PER_ADDRESS", 50)
+CREASE_LOGIN_WINDOW_SECONDS = env_int("CREASE_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # Production hardening, switched on whenever DEBUG is off.
 if not DEBUG:

@@ -14,3 +14,5 @@ urlpatterns = [
     path("", include("scores.urls")),
     path("", include("chat.urls")),
 ]
+
+handler500 = "config.views.server_error"

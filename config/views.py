@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import os
+import sys
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -66,8 +67,16 @@ async def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus metrics; behind a bearer token when METRICS_TOKEN is set."""
+    """Prometheus metrics; behind a bearer token when METRICS_TOKEN is set. In production
+    (DEBUG off) a token is required unless METRICS_PUBLIC says /metrics is kept apart."""
     token = settings.METRICS_TOKEN
+    if not token and not settings.METRICS_PUBLIC:
+        body = {
+            "error": "forbidden",
+            "reason": "set METRICS_TOKEN (or METRICS_PUBLIC=1 where /metrics is not reachable "
+            "from outside) to serve metrics",
+        }
+        return JsonResponse(body, status=403)
     if token:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), token.encode()):
@@ -81,3 +90,15 @@ def metrics(request: HttpRequest) -> HttpResponse:
     else:
         registry = DEFAULT_REGISTRY
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error outside any view that means the database is away gets 503 + Retry-After
+    (the client should retry); anything else is Django's plain 500 page."""
+    from django.views.defaults import server_error as django_server_error
+
+    from config.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
+    return django_server_error(request)

@@ -14,11 +14,13 @@ from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
+from realtime.types import Scope
+
 
 class AuthMiddleware(ChannelsAuthMiddleware):  # type: ignore[misc]
     """Populate scope["user"] from the session; without a session cookie, anonymous at once."""
 
-    async def resolve_scope(self, scope: dict[str, Any]) -> None:
+    async def resolve_scope(self, scope: Scope) -> None:
         if settings.SESSION_COOKIE_NAME not in scope.get("cookies", {}):
             scope["user"]._wrapped = AnonymousUser()  # no cookie: no session, nobody to look up
             return

@@ -18,8 +18,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from realtime.frames import encode
+from realtime.types import Message
 
-Render = Callable[[dict[str, Any]], Any]
+Render = Callable[[Message], Any]
 
 
 class BroadcastHandler:
@@ -35,7 +36,7 @@ class BroadcastHandler:
 
     def __get__(
         self, instance: Any, owner: type | None = None
-    ) -> BroadcastHandler | Callable[[dict[str, Any]], Awaitable[None]]:
+    ) -> BroadcastHandler | Callable[[Message], Awaitable[None]]:
         if instance is None:
             return self
 

@@ -14,6 +14,9 @@ INTERNAL_ERROR: Final = 1011
 SERVICE_RESTART: Final = 1012
 """The server is shutting down or redeploying: reconnect at once (with jitter) and resume."""
 
+TRY_AGAIN_LATER: Final = 1013
+"""The server process is at its connection cap: reconnect after a backoff (maybe elsewhere)."""
+
 NOT_AUTHORIZED: Final = 4003
 """The user may not open this endpoint (e.g. scoring without scorer rights); do not retry."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -15,10 +14,11 @@ from django.conf import settings
 from realtime import closecodes
 from realtime.context import current_id, new_id
 from realtime.errors import Refused
-from realtime.frames import encode, error_frame
+from realtime.frames import decode, encode, error_frame
 from realtime.hub import get_hub
 from realtime.metrics import ERRORS, MESSAGES_IN, MESSAGES_OUT, OPEN_CONNECTIONS
 from realtime.outbox import Outbox
+from realtime.types import Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     metrics_kind = ""
     """The endpoint's name in metrics (crease_open_connections{kind=...}); default: class name."""
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = None
@@ -132,8 +132,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def receive_text(self, text_data: str) -> None:
         """Decode one JSON object with a string `type` and hand it to receive_json."""
         try:
-            content = json.loads(text_data)
-        except (ValueError, RecursionError):
+            content = decode(text_data)
+        except ValueError:
             await self.send_error("invalid_json", "the frame is not valid JSON")
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):

@@ -33,10 +33,11 @@ logger = logging.getLogger(__name__)
 
 PRESENCE_INTERVAL = 1.0
 """Seconds between presence reports of a group whose local membership changed."""
-PRESENCE_HEARTBEAT = 10.0
+PRESENCE_HEARTBEAT = 3.0
 """Seconds between reports of an unchanged group, so that other processes keep counting it."""
-PRESENCE_TTL = 3 * PRESENCE_HEARTBEAT
-"""A process not heard from for this long (it died) no longer counts."""
+PRESENCE_TTL = 2 * PRESENCE_HEARTBEAT + 1.0
+"""A process not heard from for this long (it died) no longer counts: two missed heartbeats.
+(It was 30 s: a killed worker's 100 fans, reconnected elsewhere, were counted twice that long.)"""
 EMPTY_GROUP_GRACE = 15.0
 """Seconds an empty group keeps its subscription, so reconnect storms do not churn Redis."""
 PRESENCE_NAMES_SHOWN = 100
@@ -212,6 +213,7 @@ class Hub:
                     except Exception:
                         state.dirty = True  # try again next round (e.g. Redis restarting)
                         logger.warning("presence report for %s failed", state.name, exc_info=True)
+                self._expire(state, now)  # a dead process is forgotten even in a quiet group
                 if state.empty_since is not None and now - state.empty_since >= EMPTY_GROUP_GRACE:
                     await self._drop(state)
 
@@ -231,9 +233,18 @@ class Hub:
             state.heard[process] = (users, anonymous, now + PRESENCE_TTL)
         else:
             state.heard.pop(process, None)
-        for name, (_, _, expires) in list(state.heard.items()):
-            if expires < now:
-                del state.heard[name]
+        self._expire(state, now, push=False)
+        self._push_presence(state)
+
+    def _expire(self, state: _Group, now: float, *, push: bool = True) -> None:
+        """Forget processes not heard from within PRESENCE_TTL (they died); push the new total."""
+        expired = [name for name, (_, _, expires) in state.heard.items() if expires < now]
+        for name in expired:
+            del state.heard[name]
+        if expired and push:
+            self._push_presence(state)
+
+    def _push_presence(self, state: _Group) -> None:
         frame = encode(self._presence_payload(state))
         if frame != state.presence_frame:
             state.presence_frame = frame

@@ -29,6 +29,21 @@ SLOW_CLOSES = Counter(
 )
 ERRORS = Counter("crease_errors_total", "Error frames and refusals sent, by code", ["code"])
 REFUSED = Counter("crease_connections_refused_total", "Connections refused by limits", ["reason"])
+REQUESTS_REFUSED = Counter(
+    "crease_http_refused_total",
+    "HTTP requests answered before the app (body too large, too slow, ...), by reason",
+    ["reason"],
+)
+CLIENT_PROTOCOL_ERRORS = Counter(
+    "crease_client_protocol_errors_total",
+    "Protocol errors by clients that the server only logs at INFO (e.g. invalid UTF-8 frames)",
+    ["kind"],
+)
+TRACKED_IPS = Gauge(
+    "crease_ws_tracked_ips",
+    "Client addresses the new-connections-per-minute limit remembers in this process",
+    multiprocess_mode="livesum",
+)
 LAYER_DROPPED = Counter(
     "crease_layer_dropped_total",
     "Group messages the in-process channel layer dropped because a member channel was full",

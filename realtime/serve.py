@@ -1,8 +1,13 @@
-"""uvicorn with a draining shutdown: `python -m realtime.serve <app> [uvicorn options]`.
+"""uvicorn, hardened and with a draining shutdown: `python -m realtime.serve <app> [options]`.
 
-Plain uvicorn closes every WebSocket at once on SIGTERM. This runs uvicorn's own command line
-with one change: on shutdown it first stops accepting, then closes the hub's fans with 1012 in
-batches (realtime.drain), then lets uvicorn finish as usual.
+This runs uvicorn's own command line with three changes:
+- the HTTP protocol is uvicorn's (whichever `--http` names) with a deadline on request heads
+  (realtime.http): a client that sends half a request is answered 408 and closed;
+- every two seconds it checks the process's file descriptors and logs a warning when they run
+  short (realtime.capacity), the count behind the connection cap;
+- on shutdown it first stops accepting, then closes the hub's fans with 1012 in batches
+  (realtime.drain), then lets uvicorn finish as usual (plain uvicorn closes every WebSocket at
+  once on SIGTERM).
 """
 
 from __future__ import annotations
@@ -12,11 +17,28 @@ import socket
 
 from uvicorn.server import Server
 
+from realtime.capacity import DescriptorWatch
 from realtime.drain import drain_connections
+from realtime.http import GUARDED
+
+DESCRIPTOR_CHECK_TICKS = 20
+"""uvicorn ticks every 0.1 s: check file descriptors every 2 s."""
 
 
 class DrainingServer(Server):
-    """A uvicorn Server whose shutdown drains WebSocket fans in batches first."""
+    """A uvicorn Server with guarded HTTP protocols, a descriptor watch and a draining shutdown."""
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        # Here, not in main(): with --workers each worker process runs serve() on its own copy.
+        if isinstance(self.config.http, str):
+            self.config.http = GUARDED.get(self.config.http, self.config.http)
+        self.descriptors = DescriptorWatch()
+        await super().serve(sockets)
+
+    async def on_tick(self, counter: int) -> bool:
+        if counter % DESCRIPTOR_CHECK_TICKS == 0:
+            self.descriptors.check()
+        return await super().on_tick(counter)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for server in self.servers:

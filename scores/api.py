@@ -6,7 +6,6 @@ goes through the same service as the scorer console: stored, then broadcast, the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -14,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from realtime.db import in_db_thread
 from realtime.errors import Refused
+from realtime.frames import decode
 from scores import selectors
 from scores.commands import envelope_decode
 from scores.services.scoring import ByToken, command_submit, scorer_authorize
@@ -72,8 +72,8 @@ def _content(request: HttpRequest) -> dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:
         raise _too_large()
     try:
-        content = json.loads(body)
-    except (ValueError, RecursionError):
+        content = decode(body)
+    except ValueError:
         raise Refused("invalid_json", "the body is not valid JSON") from None
     if not isinstance(content, dict):
         raise Refused("invalid_command", "send a JSON object with a 'command'")

@@ -59,11 +59,7 @@ def client_id(content: Mapping[str, Any]) -> str | int | None:
     value = content.get("id")
     if value is None:
         return None
-    if (
-        not isinstance(value, str | int)
-        or isinstance(value, bool)
-        or len(str(value)) > MAX_ID_CHARS
-    ):
+    if not (isinstance(value, str) or is_whole_number(value)) or len(str(value)) > MAX_ID_CHARS:
         raise CommandRefused("invalid_command", f"'id' must be a string of at most {MAX_ID_CHARS}")
     return value
 

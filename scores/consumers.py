@@ -19,7 +19,7 @@ from realtime.consumers import GroupConsumer
 from realtime.db import in_db_thread
 from realtime.frames import encode
 from realtime.groups import MATCH_LIST, match_group
-from realtime.types import Message
+from realtime.types import Message, Scope
 from scores import selectors
 from scores.commands import CommandRefused, client_id, envelope_decode
 from scores.messages import (
@@ -108,7 +108,7 @@ class ScoreGroups(GroupConsumer):
         return snapshot["seq"]
 
 
-def since_of(scope: dict[str, Any]) -> int | None:
+def since_of(scope: Scope) -> int | None:
     """The `?since=<seq>` a resuming client gives (None when absent or not a seq)."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     values = query.get("since")

@@ -9,6 +9,7 @@
 #   DATABASE_URL   default postgres://postgres:postgres@127.0.0.1:5432/crease (created if missing)
 #   REDIS_URL      default redis://127.0.0.1:6379/0
 #   SECRET_KEY     default: generated once into var/secret_key (mode 600) and reused
+#   METRICS_TOKEN  default: generated once into var/metrics_token (mode 600) and reused
 #   ALLOWED_HOSTS  default localhost,127.0.0.1 (also the WebSocket origin check)
 #   SECURE_SSL_REDIRECT  default 0 here (plain HTTP on this machine); keep 1 behind a TLS proxy
 set -euo pipefail
@@ -24,14 +25,25 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1}
 export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
-# Persistent database connections: without them every WebSocket connect opens new ones.
-export DB_CONN_MAX_AGE=${DB_CONN_MAX_AGE:-60}
-if [ -z "${SECRET_KEY:-}" ]; then
-  if [ ! -s var/secret_key ]; then
-    (umask 077 && $PY -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
+# PostgreSQL connections come from a pool per worker (DB_POOL_MAX_SIZE, default 10): keep
+# WORKERS x DB_POOL_MAX_SIZE (x hosts) below the server's max_connections.
+export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-10}
+# A secret generated once into var/<name> (mode 600) and reused, unless the variable is set.
+secret() {
+  if [ ! -s "var/$1" ]; then
+    (umask 077 && $PY -c "import secrets; print(secrets.token_urlsafe(50))" > "var/$1")
   fi
-  SECRET_KEY=$(cat var/secret_key)
+  cat "var/$1"
+}
+if [ -z "${SECRET_KEY:-}" ]; then
+  SECRET_KEY=$(secret secret_key)
   export SECRET_KEY
+fi
+# /metrics needs `Authorization: Bearer $METRICS_TOKEN` in production (your scraper reads it
+# from var/metrics_token unless you set the variable).
+if [ -z "${METRICS_TOKEN:-}" ]; then
+  METRICS_TOKEN=$(secret metrics_token)
+  export METRICS_TOKEN
 fi
 # /metrics sums every worker from this directory; it must start empty.
 export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/prometheus}

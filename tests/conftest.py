@@ -64,6 +64,7 @@ def start_server(tmp_path: Path, databases: Databases) -> Iterator[Callable[...,
         ready_path: str | None = "/healthz",
         extra_args: list[str] | None = None,
         port: int | None = None,
+        nofile: int | None = None,
     ) -> ServerProcess:
         extra = {"DATABASE_URL": database_url or databases.fresh()}
         if redis_url:
@@ -78,6 +79,7 @@ def start_server(tmp_path: Path, databases: Databases) -> Iterator[Callable[...,
             log_path=tmp_path / f"{kind}-{port}.log",
             app=app,
             extra_args=extra_args or [],
+            nofile=nofile,
         )
         started.append(server)
         return server.start(ready_path=ready_path)

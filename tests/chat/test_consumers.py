@@ -324,3 +324,34 @@ async def test_a_member_who_leaves_stops_receiving(match_room):
     assert (await receive_until(poster, "chat.message"))["message"] == "still there?"
     await poster.disconnect()
     assert get_hub().members("chat.match-1") == 0
+
+
+async def test_a_message_sent_again_with_its_id_is_stored_once_and_acknowledged_each_time(
+    match_room,
+):
+    await ensure(slug="match-2", title="Match 2")
+    alice, _ = await connect("/ws/chat/match-1/", "alice")
+    reader, _ = await connect("/ws/chat/match-1/")
+    post = {"type": "chat.message", "message": "Six!", "id": "a-1"}
+    await alice.send_json_to(post)
+    ack = await receive_until(alice, "chat.ack")
+    assert ack["id"] == "a-1"
+    first = await receive_until(reader, "chat.message")
+    assert first["id"] == ack["message_id"]
+    await alice.send_json_to({**post, "message": "Six! (edited)"})  # same id: the same message
+    assert (await receive_until(alice, "chat.ack")) == ack
+    assert (await receive_until(reader, "chat.message"))["id"] == first["id"]  # told again
+    assert await stored_bodies() == ["Six!"]
+    # Without an id every post is a new message; the ack's id is then null.
+    await alice.send_json_to({"type": "chat.message", "message": "Four"})
+    assert (await receive_until(alice, "chat.ack"))["id"] is None
+    # An id is a short string, and names one message of one room.
+    for bad in (7, "", "x" * 65, "tab\there"):
+        await alice.send_json_to({"type": "chat.message", "message": "m", "id": bad})
+        assert (await receive_until(alice, "error"))["code"] == "invalid_message"
+    elsewhere, _ = await connect("/ws/chat/match-2/", "alice")
+    await elsewhere.send_json_to({**post, "message": "Six!"})
+    assert (await receive_until(elsewhere, "error"))["code"] == "invalid_message"
+    assert await stored_bodies() == ["Six!", "Four"]
+    for comm in (alice, reader, elsewhere):
+        await comm.disconnect()

@@ -54,6 +54,16 @@ def test_metrics_require_the_token_when_one_is_set(settings):
     assert Client().get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret").status_code == 200
 
 
+def test_production_refuses_metrics_without_a_token_unless_told_they_are_kept_apart(settings):
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_PUBLIC = False  # the production default (DEBUG off)
+    refused = Client().get("/metrics")
+    assert refused.status_code == 403
+    assert "METRICS_TOKEN" in refused.json()["reason"]
+    settings.METRICS_PUBLIC = True
+    assert Client().get("/metrics").status_code == 200
+
+
 def test_every_response_carries_a_request_id_and_a_safe_given_one_is_kept():
     assert len(Client().get("/healthz")["X-Request-ID"]) == 12
     kept = Client().get("/healthz", HTTP_X_REQUEST_ID="lb-abc.123")
@@ -87,7 +97,7 @@ async def test_new_connections_per_minute_are_limited(settings):
     settings.CREASE_WS_MAX_OPEN_PER_IP = 0
     from config.asgi import application
 
-    application.app.application_mapping["websocket"].recent.clear()
+    application.app.app.application_mapping["websocket"].recent.clear()
     comms = [communicator("/practice") for _ in range(3)]
     for comm in comms[:2]:
         assert (await comm.connect())[0]
@@ -110,3 +120,34 @@ def test_home_page_lists_matches_in_play_escaped():
     assert f'href="/matches/{match.id}/"' in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<script>alert(1)</script>" not in body
+
+
+def test_a_database_that_cannot_be_had_is_503_with_retry_after_never_500():
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from config.middleware import ServiceUnavailableMiddleware
+    from config.views import server_error
+
+    middleware = ServiceUnavailableMiddleware(lambda request: None)
+    for path, content_type in (("/api/matches/1", "application/json"), ("/", "text/plain")):
+        request = RequestFactory().get(path)
+        response = middleware.process_exception(request, OperationalError("pool timeout"))
+        assert response.status_code == 503
+        assert response["Retry-After"]
+        assert response["Content-Type"].startswith(content_type)
+        try:  # outside any view (handler500 runs inside the handler's except block)
+            raise OperationalError("too many connections")
+        except OperationalError:
+            assert server_error(request).status_code == 503
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("bug")) is None
+
+
+def test_every_503_tells_the_client_when_to_retry():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.middleware import ServiceUnavailableMiddleware
+
+    middleware = ServiceUnavailableMiddleware(lambda request: HttpResponse(status=503))
+    assert middleware(RequestFactory().get("/"))["Retry-After"] == "2"

@@ -62,3 +62,11 @@ def test_check_deploy_passes_with_production_variables():
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_production_requires_a_metrics_token_by_default():
+    done = run(SHOW.format(expr="s.METRICS_PUBLIC, s.METRICS_TOKEN == ''"), **PRODUCTION)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
+    done = run(SHOW.format(expr="s.METRICS_PUBLIC"), **PRODUCTION, METRICS_PUBLIC="1")
+    assert done.stdout.split() == ["True"]

@@ -19,10 +19,12 @@ def test_practice_panel_sends_ping_and_shows_pong(start_server):
 
 
 def test_the_guides_console_snippets_work_unchanged(start_server):
+    """From a page of the same origin, as the README says: the guide's snippets name localhost,
+    so the page is http://localhost:<port>/ (a page of 127.0.0.1 is another origin, refused)."""
     server = start_server("uvicorn")
     with chromium() as browser:
         page = browser.new_page()
-        page.goto(server.http_url + "/")
+        page.goto(f"http://localhost:{server.port}/")
         got = page.evaluate(
             """(port) => Promise.all([
                 new Promise((resolve) => {

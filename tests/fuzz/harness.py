@@ -15,6 +15,7 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
+from realtime.frames import decode as decode_client_json
 from tests.support.ws import communicator
 
 DOCUMENTED_CLOSE_CODES = {1000, 1009, 1011, 1012, 4003, 4004, 4008, 4029}
@@ -104,8 +105,8 @@ def classify(frame: str | bytes, limit: int) -> tuple[str, Any]:
     if len(frame.encode()) > limit:
         return "message_too_big", None
     try:
-        content = json.loads(frame)
-    except (ValueError, RecursionError):
+        content = decode_client_json(frame)  # the server's decoder: the same depth bound
+    except ValueError:
         return "invalid_json", None
     if not isinstance(content, dict) or not isinstance(content.get("type"), str):
         return "invalid_message", None

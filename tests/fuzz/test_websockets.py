@@ -420,6 +420,14 @@ def chat_setup() -> list[int]:
     return [m.pk for m in made] + [elsewhere.pk]
 
 
+def stored_under(username: str, client_id: object) -> str | None:
+    """The text a user's message with this client id was stored with, if there is one."""
+    if not isinstance(client_id, str):
+        return None
+    found = Message.objects.filter(author__username=username, client_id=client_id).first()
+    return found.body if found else None
+
+
 @sync_to_async
 def chat_state() -> tuple[int, int, int]:
     return (
@@ -481,6 +489,11 @@ def _expect_chat(content: dict[str, Any], ids: list[int], who: str) -> tuple[str
         return "error", "login_required"
     if kind == "chat.message":
         body = content.get("message")
+        client_id = content.get("id")
+        if client_id is not None and not (
+            isinstance(client_id, str) and 0 < len(client_id) <= 64 and client_id.isprintable()
+        ):
+            return "error", "invalid_message"
         if not isinstance(body, str) or not body.strip():
             return "error", "empty_message"
         if len(body.strip()) > 500:
@@ -516,6 +529,9 @@ def _expect_chat(content: dict[str, Any], ids: list[int], who: str) -> tuple[str
 @example(frames=[{"type": "chat.message", "message": "a\x00b"}])
 @example(frames=[{"type": "chat.mute", "username": "f\x00n", "minutes": 1}])
 @example(frames=[{"type": "chat.message", "message": "\u202eevil\u202c 😀\u0301"}])
+@example(frames=[{"type": "chat.message", "message": "a", "id": "r-1"},
+                 {"type": "chat.message", "message": "b", "id": "r-1"},
+                 {"type": "chat.message", "message": "c", "id": 5}])  # fmt: skip
 async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_ids, who, frames):
     """Staff (every action reachable), a logged-in fan and an anonymous reader."""
     cookie = [await session_cookie(who, staff=who == "mod")] if who else []
@@ -525,32 +541,43 @@ async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_i
     other, _ = await open_endpoint(reader)
     messages, deleted, mutes = await chat_state()
     posted: list[str] = []
+    broadcast: list[str] = []
     deletions: list[int] = []
     for item in frames:
         frame = encode(item, own=message_ids[0], elsewhere=message_ids[3])
-        outcome = await exchange(comm, endpoint, frame)
         kind, content = classify(frame, LIMIT)
+        before = None
+        if kind == "ok" and content["type"] == "chat.message" and who:
+            before = await sync_to_async(stored_under)(who, content.get("id"))
+        outcome = await exchange(comm, endpoint, frame)
         if kind != "ok":
             assert_generic(kind, outcome)
             comm = await reopen_if_closed(comm, endpoint, outcome)
             continue
         expected, detail = _expect_chat(content, message_ids, who)
+        if expected == "chat.message" and before is not None:
+            detail = before  # a retried client id: the message stored before, not a new one
         assert outcome.close_code is None, outcome
         if expected == "error":
             assert_single_error(outcome, detail)
         elif expected == "chat.history" and detail == HISTORY_SENTINEL:
             assert outcome.frames == []
+        elif expected == "chat.message":
+            # The broadcast (the poster is a member too) and the poster's own ack, in any order.
+            by_type = {f["type"]: f for f in outcome.frames}
+            assert sorted(by_type) == ["chat.ack", "chat.message"], outcome
+            assert len(outcome.frames) == 2, outcome
+            reply = by_type["chat.message"]
+            assert (reply["username"], reply["message"], reply["room"]) == (who, detail, "lobby")
+            ack = by_type["chat.ack"]
+            assert ack == {"type": "chat.ack", "id": content.get("id"), "message_id": reply["id"]}
+            if before is None:
+                posted.append(detail)
+            broadcast.append(detail)
         else:
             (reply,) = outcome.frames
             assert reply["type"] == expected, outcome
-            if expected == "chat.message":
-                assert (reply["username"], reply["message"], reply["room"]) == (
-                    who,
-                    detail,
-                    "lobby",
-                )
-                posted.append(detail)
-            elif expected == "chat.history":
+            if expected == "chat.history":
                 assert reply["before"] == detail
                 assert all(m["id"] < detail for m in reply["messages"])
             elif expected == "chat.deleted":
@@ -565,7 +592,7 @@ async def test_chat_answers_every_frame_and_stores_only_valid_messages(message_i
         if not any(isinstance(i, dict) and i.get("type") == "chat.mute" for i in frames):
             assert now[2] == mutes
     seen = await bystander_frames(other, reader)
-    assert [f["message"] for f in seen if f["type"] == "chat.message"] == posted
+    assert [f["message"] for f in seen if f["type"] == "chat.message"] == broadcast
     assert [f["id"] for f in seen if f["type"] == "chat.deleted"] == deletions
     assert {f["type"] for f in seen} <= {"chat.message", "chat.deleted"}
     await comm.disconnect()

@@ -144,18 +144,20 @@ async def test_one_ips_limit_does_not_refuse_another_ip(settings):
 
 async def test_x_forwarded_for_cannot_dodge_the_limit_unless_the_proxy_is_trusted(settings):
     settings.CREASE_WS_MAX_OPEN_PER_IP = 1
-    settings.CREASE_TRUST_X_FORWARDED_FOR = False
+    settings.CREASE_TRUSTED_PROXIES = 0
     first = _from("10.0.0.1", (b"x-forwarded-for", b"1.1.1.1"))
     assert not await _refused(first)
     # A forged header from the same peer is ignored: still that peer's second connection.
     assert await _refused(_from("10.0.0.1", (b"x-forwarded-for", b"2.2.2.2")))
     await first.disconnect()
-    settings.CREASE_TRUST_X_FORWARDED_FOR = True
-    proxied = [_from("10.9.9.9", (b"x-forwarded-for", f"3.3.3.{n}, 10.9.9.9".encode()))
+    settings.CREASE_TRUSTED_PROXIES = 1
+    # Behind one trusted proxy, the hop it appended is the client; what the client wrote
+    # before it changes nothing.
+    proxied = [_from("10.9.9.9", (b"x-forwarded-for", f"6.6.6.{n}, 3.3.3.{n}".encode()))
                for n in (1, 2)]  # fmt: skip
     assert not await _refused(proxied[0])
     assert not await _refused(proxied[1])  # two clients behind one trusted proxy
-    assert await _refused(_from("10.9.9.9", (b"x-forwarded-for", b"3.3.3.1")))
+    assert await _refused(_from("10.9.9.9", (b"x-forwarded-for", b"7.7.7.7, 3.3.3.1")))
     for comm in proxied:
         await comm.disconnect()
 

@@ -47,6 +47,8 @@ class ServerProcess:
     log_path: Path
     app: str = "config.asgi:application"
     extra_args: list[str] = field(default_factory=list)
+    nofile: int | None = None
+    """The server's open-file limit (RLIMIT_NOFILE), when a test needs a small one."""
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -88,7 +90,7 @@ class ServerProcess:
 
     def start(self, *, ready_path: str | None = "/healthz", timeout: float = 30) -> ServerProcess:
         self._log = self.log_path.open("ab")
-        self.process = spawn(self.command(), self.env, self._log)
+        self.process = spawn(self.command(), self.env, self._log, nofile=self.nofile)
         try:
             ready = wait_ready(self.process, self.port, ready_path, timeout)
         except RuntimeError as exc:

@@ -11,13 +11,17 @@ from channels.testing import WebsocketCommunicator
 from config.asgi import application
 
 ORIGIN_HEADER = (b"origin", b"http://localhost")
+HOST_HEADER = (b"host", b"localhost")
+"""A page of http://localhost connecting to ws://localhost/...: its own origin."""
 
 
 def communicator(
     path: str, *, headers: list[tuple[bytes, bytes]] | None = None
 ) -> WebsocketCommunicator:
     """A communicator through origin checks and auth, as a browser on localhost would connect."""
-    return WebsocketCommunicator(application, path, headers=[ORIGIN_HEADER, *(headers or [])])
+    return WebsocketCommunicator(
+        application, path, headers=[HOST_HEADER, ORIGIN_HEADER, *(headers or [])]
+    )
 
 
 async def receive_json(comm: WebsocketCommunicator, timeout: float = 2) -> Any:

@@ -18,6 +18,12 @@ function clock(ts) {
     : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+function newId() {
+  // crypto.randomUUID exists only in secure contexts (https, localhost).
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
 function presenceLine(frame) {
   const parts = [...frame.users];
   const hidden = frame.count - frame.anonymous - frame.users.length;
@@ -43,7 +49,9 @@ function mount(root) {
   let socket = null;
   let retry = 0;
   let errorTimer = 0;
-  let unsent = "";
+  // The message being sent and its client id: sending the same text again (after an error)
+  // reuses the id, so the server never stores it twice (docs/protocol.md).
+  let draft = { text: "", id: null };
 
   function send(frame) {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
@@ -134,14 +142,17 @@ function mount(root) {
       case "presence":
         presence.textContent = presenceLine(frame);
         break;
+      case "chat.ack":
+        if (frame.id !== null && frame.id === draft.id) draft = { text: "", id: null };
+        break;
       case "error":
         if (frame.code === "muted") {
           showError(`A moderator muted you until ${clock(frame.until)}.`);
         } else {
           showError(frame.reason);
         }
-        if (unsent && input && !input.value) input.value = unsent;
-        unsent = "";
+        // Give the text back (keeping its id): sending it again is safe.
+        if (draft.text && input && !input.value) input.value = draft.text;
         break;
       default:
         throw new Error(`chat: unknown frame type ${frame.type}`);
@@ -178,8 +189,8 @@ function mount(root) {
 
   composer?.addEventListener("submit", (event) => {
     event.preventDefault();
-    unsent = input.value;
-    send({ type: "chat.message", message: unsent });
+    if (input.value !== draft.text || !draft.id) draft = { text: input.value, id: newId() };
+    send({ type: "chat.message", message: draft.text, id: draft.id });
     input.value = "";
     input.focus();
   });
