@@ -16,11 +16,11 @@ WAIT_MS = 20_000
 def test_every_page_works_under_the_policy_with_no_violation(start_server):
     server = start_server("uvicorn")
     code = (
-        "from django.contrib.auth import get_user_model; from scores import services\n"
+        "from django.contrib.auth import get_user_model; from scores.services import matches\n"
         "from chat.services import room_ensure; from tests.scores.helpers import make_match\n"
         "room_ensure(slug='lobby', title='Lobby'); m = make_match()\n"
         "u = get_user_model().objects.get(username='boss')\n"
-        "services.scorer_grant(user=u, match=m)\n"
+        "matches.scorer_grant(user=u, match=m)\n"
         "print(m.id)"
     )
     session = create_session(server.env, "boss", staff=True)

@@ -158,9 +158,9 @@ def test_a_real_server_refuses_another_port_scheme_or_look_alike_host_with_403(s
     server = start_server("uvicorn")
     session = create_session(server.env, "sam")
     code = (
-        "from django.contrib.auth import get_user_model; from scores import services\n"
+        "from django.contrib.auth import get_user_model; from scores.services import matches\n"
         "from tests.scores.helpers import make_match; m = make_match()\n"
-        "services.scorer_grant(user=get_user_model().objects.get(username='sam'), match=m)\n"
+        "matches.scorer_grant(user=get_user_model().objects.get(username='sam'), match=m)\n"
         "print(m.id)"
     )
     match_id = int(manage("shell", "-c", code, env=server.env).strip().splitlines()[-1])
