@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from cricket import events as ev
+from cricket.cricsheet_conditions import DISMISSED_BY_BOWLER, deliveries, infer_rules
 from cricket.errors import IllegalEvent
 from cricket.match import Match
 from cricket.result import outcome as match_outcome
-from cricket.setup import MatchSetup, Rules, Team
+from cricket.setup import MatchSetup, Team
 
 VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
-# Law 18.11 (new batter takes strike after a catch) applies from this date.
-CATCH_LAW_FROM = "2022-10-01"
 RETIRED = {"retired hurt": "hurt", "retired not out": "not out", "retired out": "out"}
+# Result methods that are rain rules (Cricsheet's labels, shown as recorded, e.g. "(D/L)").
+RAIN_METHODS = ("D/L", "DLS", "VJD")
+# The reason given when the importer records what the umpires allowed against the conditions.
+IMPORT_OVERRIDE = "as recorded in the match data"
 
 
 class CricsheetError(IllegalEvent):
@@ -47,11 +50,9 @@ def _read(source: str | Path | dict[str, Any]) -> dict[str, Any]:
 
 def _replacement_ins(data: dict[str, Any]) -> dict[str, list[str]]:
     ins: dict[str, list[str]] = {}
-    for inn in data["innings"]:
-        for over in inn.get("overs", []):
-            for d in over.get("deliveries", []):
-                for r in (d.get("replacements") or {}).get("match", []):
-                    ins.setdefault(r["team"], []).append(r["in"])
+    for _idx, _inn, d in deliveries(data):
+        for r in (d.get("replacements") or {}).get("match", []):
+            ins.setdefault(r["team"], []).append(r["in"])
     return ins
 
 
@@ -67,39 +68,14 @@ def _setup(data: dict[str, Any]) -> MatchSetup:
         listed = list(players.get(name) or [])
         if not listed:  # very old files have no players list: collect names from the deliveries
             listed = _names_from_deliveries(data, name)
-        subs = [p for p in ins.get(name, []) if p in listed or p not in listed]
+        subs = list(dict.fromkeys(ins.get(name, [])))
         xi = [p for p in listed if p not in subs]
-        built.append(Team(name, tuple(xi), tuple(dict.fromkeys(subs))))
-    match_type = str(info.get("match_type", ""))
-    multi = match_type in ("Test", "MDM")
-    overs = info.get("overs")
-    if multi:
-        overs = None
-    supers = [i for i in data["innings"] if i.get("super_over")]
-    out = info.get("outcome") or {}
-    tie_break = "none"
-    if supers:
-        tie_break = "super_overs" if len(supers) > 2 else "super_over"
-        if out.get("eliminator") and len(supers) >= 2:
-            a, b = (_innings_runs(i) for i in supers[-2:])
-            if a == b:
-                tie_break = "super_over_boundary_count"
-    date = str((info.get("dates") or [""])[0])
-    rules = Rules(
-        overs=overs if isinstance(overs, int) else None,
-        balls_per_over=int(info.get("balls_per_over", 6)),
-        innings_per_side=2 if multi else 1,
-        max_overs_per_bowler=None if multi or not isinstance(overs, int) else math.ceil(overs / 5),
-        free_hit=not multi and date >= "2015-07-05",
-        follow_on=200 if match_type == "Test" else (150 if multi else None),
-        tie_break=tie_break,
-        new_batter_on_strike_after_catch=date >= CATCH_LAW_FROM,
-    )
+        built.append(Team(name, tuple(xi), tuple(subs)))
     toss = info.get("toss") or {}
     return MatchSetup(
         home=built[0],
         away=built[1],
-        rules=rules,
+        rules=infer_rules(data),
         toss_winner=toss.get("winner"),
         toss_decision=toss.get("decision"),
     )
@@ -107,24 +83,13 @@ def _setup(data: dict[str, Any]) -> MatchSetup:
 
 def _names_from_deliveries(data: dict[str, Any], team: str) -> list[str]:
     names: dict[str, None] = {}
-    for inn in data["innings"]:
-        for over in inn.get("overs", []):
-            for d in over.get("deliveries", []):
-                if inn.get("team") == team:
-                    names[d["batter"]] = None
-                    names[d["non_striker"]] = None
-                else:
-                    names[d["bowler"]] = None
+    for _idx, inn, d in deliveries(data):
+        if inn.get("team") == team:
+            names[d["batter"]] = None
+            names[d["non_striker"]] = None
+        else:
+            names[d["bowler"]] = None
     return list(names)
-
-
-def _innings_runs(inn: dict[str, Any]) -> int:
-    pen = inn.get("penalty_runs") or {}
-    return int(
-        sum(d["runs"]["total"] for o in inn.get("overs", []) for d in o.get("deliveries", []))
-        + int(pen.get("pre", 0))
-        + int(pen.get("post", 0))
-    )
 
 
 def _int(value: Any, what: str, where: str) -> int:
@@ -133,18 +98,84 @@ def _int(value: Any, what: str, where: str) -> int:
     return value
 
 
+def _overs_parts(value: Any, bpo: int) -> tuple[int, int] | None:
+    """Cricsheet's target overs (18, 25.3 or "25.3") as whole overs and balls."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    whole, _, part = str(value).partition(".")
+    if not whole.isdigit() or (part and not part.isdigit()):
+        return None
+    balls = int(part) if part else 0
+    return (int(whole), balls) if balls < bpo else None
+
+
+def _legal(d: dict[str, Any]) -> bool:
+    e = d.get("extras") or {}
+    return not e.get("wides") and not e.get("noballs")
+
+
 class _Importer:
     def __init__(self, setup: MatchSetup, data: dict[str, Any]) -> None:
         self.setup = setup
         self.data = data
         self.match = Match(setup)
         self.where = ""
+        outcome = data["info"].get("outcome") or {}
+        method = outcome.get("method")
+        self.rain = str(method) if method in RAIN_METHODS else ""
+        # Replacements Cricsheet lists after the player already played, by the ball they move to.
+        self.early: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self.moved: set[int] = set()
+        # No-balls that cannot have earned a free hit (a striker was out bowled, caught... off
+        # the next legal ball): under front-foot free hits they were called for something else.
+        self.not_front_foot: set[int] = set()
+        self._plan()
+
+    def _plan(self) -> None:
+        first_seen: dict[str, tuple[int, int]] = {}
+        records: list[tuple[tuple[int, int], dict[str, Any]]] = []
+        for idx, inn in enumerate(self.data["innings"]):
+            pos = 0
+            chain: list[int] = []
+            for over in inn.get("overs") or []:
+                for d in over.get("deliveries") or []:
+                    key = (idx, pos)
+                    pos += 1
+                    for who in ("batter", "non_striker", "bowler"):
+                        first_seen.setdefault(str(d.get(who)), key)
+                    for r in (d.get("replacements") or {}).get("match", []):
+                        records.append((key, r))
+                    extras = d.get("extras") or {}
+                    if extras.get("noballs"):
+                        chain.append(id(d))
+                    elif _legal(d):
+                        if chain and any(
+                            w.get("kind") in DISMISSED_BY_BOWLER
+                            and w.get("player_out") == d.get("batter")
+                            for w in d.get("wickets") or []
+                        ):
+                            self.not_front_foot.update(chain)
+                        chain = []
+        for key, r in records:
+            first = first_seen.get(str(r.get("in")))
+            if first is not None and first < key:
+                self.early.setdefault(first, []).append(r)
+                self.moved.add(id(r))
 
     def emit(self, event: ev.Event) -> None:
         try:
             self.match.apply(event)
+            return
         except IllegalEvent as exc:
-            raise CricsheetError(f"{self.where}: {exc}" if self.where else str(exc)) from None
+            error = exc
+        # What the umpires allowed against the conditions is in the data: record it as such.
+        if error.overridable and not getattr(event, "override", True):
+            try:
+                self.match.apply(dataclasses.replace(event, override=IMPORT_OVERRIDE))  # type: ignore[call-arg, arg-type]
+                return
+            except IllegalEvent as exc:
+                error = exc
+        raise CricsheetError(f"{self.where}: {error}" if self.where else str(error)) from None
 
     def run(self) -> list[ev.Event]:
         rules = self.setup.rules
@@ -172,23 +203,19 @@ class _Importer:
             self.emit(ev.StartInnings(team, super_over=so, follow_on=follow_on))
             if not so:
                 regular_seen.append(team)
-            live = self.match.state.live
-            target = inn.get("target")
-            if isinstance(target, dict) and live is not None and not so and rules.overs is not None:
-                natural = self.match.state.target(live)
-                t_overs = target.get("overs")
-                t_runs = target.get("runs")
-                new_overs = (
-                    int(t_overs)
-                    if isinstance(t_overs, (int, float)) and t_overs != rules.overs
-                    else None
-                )
-                new_runs = t_runs if isinstance(t_runs, int) and t_runs != natural else None
-                if new_overs is not None or new_runs is not None:
-                    method = (self.data["info"].get("outcome") or {}).get("method") or "DLS"
-                    self.emit(ev.RevisedTarget(new_runs, new_overs, str(method)))
+            revision, at_stoppage = self._revision(inn)
+            if revision is not None and not at_stoppage:
+                self.emit(revision)
             self._overs(idx, inn)
             self.where = f"innings {idx + 1}"
+            live = self.match.state.live
+            if revision is not None and at_stoppage and live is not None:
+                # Play was called off: the target is the par score at this point plus one.
+                self.emit(dataclasses.replace(revision, overs=live.overs, balls=live.balls or None))
+            for player in inn.get("absent_hurt") or []:
+                live = self.match.state.live
+                if live is not None and player in self.match.state.available(live):
+                    self.emit(ev.Absent(str(player)))
             if not so and not inn.get("declared") and self._ended_all_out(idx):
                 # Cricsheet does not record absent batters: the innings ended with fewer than
                 # ten wickets because nobody else could bat (absent or retired hurt).
@@ -204,6 +231,56 @@ class _Importer:
         self._result()
         return list(self.match.events)
 
+    def _revision(self, inn: dict[str, Any]) -> tuple[ev.RevisedTarget | None, bool]:
+        """The rain-rule revision of a chase, and whether it comes at the stoppage (the target
+        Cricsheet gives is then the par score there plus one, as in a chase won "by runs")."""
+        rules = self.setup.rules
+        state = self.match.state
+        live = state.live
+        if live is None or live.super_over or rules.overs is None or len(state.regular()) != 2:
+            return None, False
+        natural = state.target(live)
+        out = self.data["info"].get("outcome") or {}
+        winner, by = out.get("winner"), out.get("by") or {}
+        chaser_won_by_runs = winner == live.batting and "runs" in by
+        target = inn.get("target")
+        if isinstance(target, dict):
+            t_runs = target.get("runs")
+            if not isinstance(t_runs, int) or isinstance(t_runs, bool):
+                t_runs = None
+            parts = _overs_parts(target.get("overs"), rules.balls_per_over)
+            if chaser_won_by_runs and self.rain and t_runs is not None:
+                return ev.RevisedTarget(t_runs, method=self.rain), True
+            new_overs = parts if parts is not None and parts != (rules.overs, 0) else None
+            new_runs = t_runs if t_runs is not None and t_runs != natural else None
+            if new_overs is None and new_runs is None:
+                return None, False
+            return (
+                ev.RevisedTarget(
+                    new_runs,
+                    new_overs[0] if new_overs else None,
+                    self.rain,
+                    (new_overs[1] or None) if new_overs else None,
+                ),
+                False,
+            )
+        if not self.rain:
+            return None, False
+        # No target in the file: the official result implies it.
+        balls = [d for o in inn.get("overs") or [] for d in o.get("deliveries") or []]
+        pen = int((inn.get("penalty_runs") or {}).get("pre") or 0)
+        final = pen + sum(int(d["runs"]["total"]) for d in balls)
+        if winner == live.bowling and "runs" in by:
+            return ev.RevisedTarget(final + int(by["runs"]) + 1, method=self.rain), False
+        if chaser_won_by_runs:
+            return ev.RevisedTarget(final - int(by["runs"]) + 1, method=self.rain), True
+        if winner == live.batting and balls:
+            before = final - int(balls[-1]["runs"]["total"])
+            if natural is not None and before < natural <= final:
+                return ev.RevisedTarget(natural, method=self.rain), False
+            return ev.RevisedTarget(before + 1, method=self.rain), False
+        return ev.RevisedTarget(natural, method=self.rain), False
+
     def _overs(self, idx: int, inn: dict[str, Any]) -> None:
         overs = inn.get("overs") or []
         flat: list[tuple[int, int, dict[str, Any]]] = []
@@ -212,10 +289,12 @@ class _Importer:
                 flat.append((int(o.get("over", 0)), k, d))
         miscounted = inn.get("miscounted_overs") or {}
         legal_per_over: dict[int, int] = {}
+        trailing: dict[int, bool] = {}
         for onum, _k, d in flat:
-            e = d.get("extras") or {}
-            if not e.get("wides") and not e.get("noballs"):
+            legal = isinstance(d, dict) and _legal(d)
+            if legal:
                 legal_per_over[onum] = legal_per_over.get(onum, 0) + 1
+            trailing[onum] = not legal
         last_over = flat[-1][0] if flat else -1
         legal_so_far = 0
         for pos, (onum, k, d) in enumerate(flat):
@@ -228,31 +307,54 @@ class _Importer:
                 raise CricsheetError(
                     f"{self.where}: delivery lacks batter, non_striker, bowler or runs"
                 )
+            for r in self.early.get((idx, pos), []):
+                self._replacement(r)
             nxt = flat[pos + 1][2] if pos + 1 < len(flat) else None
-            self._delivery(
-                d, nxt, onum, k, legal_per_over.get(onum, 0), onum == last_over, miscounted
+            balls = (miscounted.get(str(onum)) or {}).get("balls")
+            length = int(balls) if balls is not None else legal_per_over.get(onum, 0)
+            miscount = length != self.setup.rules.balls_per_over and (
+                onum != last_over or balls is not None
             )
-            e = d.get("extras") or {}
-            if not e.get("wides") and not e.get("noballs"):
+            self._delivery(d, nxt, length if miscount else None, trailing[onum])
+            if _legal(d):
                 legal_so_far += 1
+            ends_over = nxt is None or flat[pos + 1][0] != onum
+            live = self.match.state.live
+            if (
+                ends_over
+                and miscount
+                and trailing[onum]
+                and live is not None
+                and live.over_deliveries
+                and live.balls == length
+            ):
+                # Extras after the last legal ball of a miscounted over: the umpire called over.
+                self.emit(ev.MiscountedOver(length))
+
+    def _replacement(self, r: dict[str, Any]) -> None:
+        inn = self.match.state.live
+        if inn is not None and r.get("out") in (inn.striker, inn.non_striker):
+            self.emit(ev.Retirement(str(r["out"]), "hurt"))
+        self.emit(ev.Substitute(r["team"], r["in"], r["out"], True, str(r.get("reason", ""))))
 
     def _delivery(
         self,
         d: dict[str, Any],
         nxt: dict[str, Any] | None,
-        onum: int,
-        k: int,
-        legal_in_over: int,
-        last: bool,
-        miscounted: dict[str, Any],
+        miscount: int | None,
+        trailing: bool,
     ) -> None:
         state = self.match.state
         inn = state.live
         if inn is None:
-            raise CricsheetError(f"{self.where}: a ball after the innings ended")
+            last = state.innings[-1] if state.innings else None
+            if last is None or last.close_reason not in ("target", "overs"):
+                raise CricsheetError(f"{self.where}: a ball after the innings ended")
+            inn = last  # play went on after it should have ended: the events carry overrides
         reps = d.get("replacements") or {}
         for r in reps.get("match", []):
-            self.emit(ev.Substitute(r["team"], r["in"], r["out"], True, str(r.get("reason", ""))))
+            if id(r) not in self.moved:
+                self._replacement(r)
         for r in reps.get("role", []):
             if r.get("role") == "batter" and r.get("out") in (inn.striker, inn.non_striker):
                 self.emit(ev.Retirement(r["out"], "hurt"))
@@ -274,12 +376,17 @@ class _Importer:
                     self.emit(ev.Retirement(str(gone[0]), "hurt"))
                 self.emit(ev.NewBatter(name))
         bpo = self.setup.rules.balls_per_over
-        if inn.bowler is None:
+        if inn.bowler is None and inn.over_deliveries:
+            self.emit(ev.NewBowler(bowler, mid_over=True))  # the bowler was replaced mid-over
+        elif inn.bowler is None:
             self.emit(ev.NewBowler(bowler))
-            balls = (miscounted.get(str(onum)) or {}).get("balls")
-            length = int(balls) if balls is not None else legal_in_over
-            if length != bpo and length > 0 and (length > bpo or not last or balls is not None):
-                self.emit(ev.MiscountedOver(length))
+            if miscount is not None and miscount > 0:
+                if not trailing:
+                    self.emit(ev.MiscountedOver(miscount))
+                elif miscount >= bpo:
+                    # Keep the over open for the extras after its last legal ball; the
+                    # importer ends it with the true count after them.
+                    self.emit(ev.MiscountedOver(miscount + 1))
         elif inn.bowler != bowler:
             self.emit(ev.NewBowler(bowler, mid_over=True))
         runs = d["runs"]
@@ -288,7 +395,7 @@ class _Importer:
         noballs = _int(e.get("noballs", 0), "noballs", where)
         byes = _int(e.get("byes", 0), "byes", where)
         nb_value = self.setup.rules.no_ball_runs
-        if noballs > nb_value:  # old files fold byes into the no-ball figure
+        if noballs > nb_value and not self.setup.rules.no_ball_byes_are_no_balls:
             byes += noballs - nb_value
             noballs = nb_value
         ws: list[ev.Wicket] = []
@@ -315,16 +422,26 @@ class _Importer:
             striker=batter,
             non_striker=non_striker,
             bowler=bowler,
+            front_foot=id(d) not in self.not_front_foot,
         )
         self.emit(delivery)
         if nxt is not None and ws:
             self._infer_crossing(delivery, nxt)
         for r in after:
             live = self.match.state.live
-            if isinstance(r, ev.TimedOut) or (
-                live is not None and r.player in (live.striker, live.non_striker)
-            ):
+            at_crease = live is not None and r.player in (live.striker, live.non_striker)
+            if isinstance(r, ev.TimedOut) or at_crease:
                 self.emit(r)
+            elif r.reason == "out" and self._can_come_in(r.player):
+                # Retired out without facing (a side giving up its innings): they came in
+                # and retired at once.
+                self.emit(ev.NewBatter(r.player))
+                self.emit(r)
+
+    def _can_come_in(self, player: str) -> bool:
+        state = self.match.state
+        inn = state.live or (state.innings[-1] if state.innings else None)
+        return inn is not None and inn.vacancy and player in state.available(inn)
 
     def _ended_all_out(self, idx: int) -> bool:
         """Whether an innings that stopped short (wickets, overs and target to spare) was all out.
@@ -439,8 +556,7 @@ class _Importer:
         return hits[0], hits[1]
 
 
-def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event]]:
-    """Read a Cricsheet match (path or parsed dict) into a setup and an event log."""
+def _import(source: str | Path | dict[str, Any]) -> _Importer:
     data = _read(source)
     try:
         setup = _setup(data)
@@ -448,13 +564,27 @@ def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event
         raise CricsheetError(f"match info: {exc}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CricsheetError(f"match info is malformed: {exc!r}") from None
-    importer = _Importer(setup, data)
+    importer: _Importer | None = None
     try:
-        return setup, importer.run()
+        importer = _Importer(setup, data)
+        importer.run()
     except IllegalEvent:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise CricsheetError(f"{importer.where}: malformed delivery data ({exc!r})") from None
+        where = importer.where if importer is not None else "innings"
+        raise CricsheetError(f"{where}: malformed delivery data ({exc!r})") from None
+    return importer
+
+
+def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event]]:
+    """Read a Cricsheet match (path or parsed dict) into a setup and an event log."""
+    importer = _import(source)
+    return importer.setup, list(importer.match.events)
+
+
+def load_match(source: str | Path | dict[str, Any]) -> Match:
+    """Read a Cricsheet match into a scored Match (what ``load`` gives, already applied)."""
+    return _import(source).match
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def test_the_cli_prints_a_scorecard() -> None:
         "New Zealand won by 1 run",
     ]
     j = json.loads(_cli("scorecard", "--json", str(DATA / "1144530.json")).stdout)
+    assert j["file"] == str(DATA / "1144530.json")
     assert j["innings"][2] == {
         "team": "England",
         "runs": 15,
@@ -98,6 +99,11 @@ def test_the_cli_prints_a_scorecard() -> None:
         "overs": "1",
         "declared": False,
         "super_over": True,
+        "batting": [
+            {"name": "BA Stokes", "runs": 8, "balls": 3, "how_out": "not out"},
+            {"name": "JC Buttler", "runs": 7, "balls": 3, "how_out": "not out"},
+        ],
+        "bowling": [{"name": "TA Boult", "overs": "1", "maidens": 0, "runs": 15, "wickets": 0}],
     }
     assert "England won on boundary count" in j["result"]
 
