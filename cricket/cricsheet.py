@@ -92,8 +92,10 @@ def _names_from_deliveries(data: dict[str, Any], team: str) -> list[str]:
     return list(names)
 
 
-def _int(value: Any, what: str, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+def _int(value: Any, what: str, where: object) -> int:
+    if type(value) is not int or value < 0:
+        if isinstance(where, tuple):
+            where = "innings {}, over {}, ball {}".format(*where)
         raise CricsheetError(f"{where}: {what} must be a non-negative whole number, not {value!r}")
     return value
 
@@ -118,8 +120,9 @@ class _Importer:
     def __init__(self, setup: MatchSetup, data: dict[str, Any]) -> None:
         self.setup = setup
         self.data = data
-        self.match = Match(setup)
-        self.where = ""
+        # No checkpoints: an import only appends (an undo replays from the start).
+        self.match = Match(setup, checkpoint_every=0)
+        self._where: str | tuple[int, int, int] = ""
         outcome = data["info"].get("outcome") or {}
         method = outcome.get("method")
         self.rain = str(method) if method in RAIN_METHODS else ""
@@ -161,6 +164,17 @@ class _Importer:
             if first is not None and first < key:
                 self.early.setdefault(first, []).append(r)
                 self.moved.add(id(r))
+
+    @property
+    def where(self) -> str:
+        """Where the importer is, for error messages ("innings 2, over 14, ball 3")."""
+        if isinstance(self._where, tuple):
+            return "innings {}, over {}, ball {}".format(*self._where)
+        return self._where
+
+    @where.setter
+    def where(self, value: str) -> None:
+        self._where = value
 
     def emit(self, event: ev.Event) -> None:
         try:
@@ -300,7 +314,7 @@ class _Importer:
         for pos, (onum, k, d) in enumerate(flat):
             if k == 0:
                 legal_so_far = 0
-            self.where = f"innings {idx + 1}, over {onum}, ball {legal_so_far + 1}"
+            self._where = (idx + 1, onum, legal_so_far + 1)
             if not isinstance(d, dict) or not all(
                 x in d for x in ("batter", "non_striker", "bowler", "runs")
             ):
@@ -391,7 +405,7 @@ class _Importer:
             self.emit(ev.NewBowler(bowler, mid_over=True))
         runs = d["runs"]
         e = d.get("extras") or {}
-        where = self.where
+        where = self._where
         noballs = _int(e.get("noballs", 0), "noballs", where)
         byes = _int(e.get("byes", 0), "byes", where)
         nb_value = self.setup.rules.no_ball_runs
@@ -424,9 +438,11 @@ class _Importer:
             bowler=bowler,
             front_foot=id(d) not in self.not_front_foot,
         )
+        if nxt is not None and ws:
+            delivery = self._predict_crossing(delivery, nxt)
         self.emit(delivery)
         if nxt is not None and ws:
-            self._infer_crossing(delivery, nxt)
+            self._check_crossing(delivery, nxt)
         for r in after:
             live = self.match.state.live
             at_crease = live is not None and r.player in (live.striker, live.non_striker)
@@ -467,40 +483,77 @@ class _Importer:
             and not out.get("method")
         )
 
-    def _infer_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> None:
-        """Cricsheet does not say whether batters crossed; the next ball's ends tell us."""
-        rules = self.setup.rules
-        crossing = [
-            i
-            for i, w in enumerate(delivery.wickets)
-            if w.kind == "run out"
-            or (
-                w.kind in ("caught", "caught and bowled")
-                and not rules.new_batter_on_strike_after_catch
-            )
-        ]
+    def _crossing(self, delivery: ev.Delivery) -> int | None:
+        """Index of the first wicket whose crossing decides the ends (run out, or a catch
+        under the Laws before 2022), or None."""
+        old_catch = not self.setup.rules.new_batter_on_strike_after_catch
+        for i, w in enumerate(delivery.wickets):
+            if w.kind == "run out" or (old_catch and w.kind in ("caught", "caught and bowled")):
+                return i
+        return None
+
+    @staticmethod
+    def _toggled(delivery: ev.Delivery, i: int) -> ev.Delivery:
+        w = delivery.wickets[i]
+        fixed = dataclasses.replace(w, crossed=not w.crossed)
+        return dataclasses.replace(
+            delivery, wickets=(*delivery.wickets[:i], fixed, *delivery.wickets[i + 1 :])
+        )
+
+    @staticmethod
+    def _wanted(survivor: str, slot: str, nxt: dict[str, Any]) -> str:
+        if nxt["batter"] == survivor:
+            return "striker"
+        return "non_striker" if nxt["non_striker"] == survivor else slot
+
+    def _predict_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> ev.Delivery:
+        """Cricsheet does not say whether batters crossed; the next ball's ends tell us. Work
+        out where the not-out batter ends without crossing (as the engine will) and set
+        ``crossed`` when the next ball has them at the other end."""
+        i = self._crossing(delivery)
         inn = self.match.state.live
-        if not crossing or inn is None:
+        if i is None or inn is None:
+            return delivery
+        rules = self.setup.rules
+        striker, non_striker = delivery.striker, delivery.non_striker
+        out = {w.player_out or striker for w in delivery.wickets}
+        survivors = [p for p in (striker, non_striker) if p is not None and p not in out]
+        if len(survivors) != 1:
+            return delivery
+        boundary = delivery.boundary if delivery.boundary is not None else delivery.runs in (4, 6)
+        moved = (
+            (0 if boundary else delivery.runs)
+            + delivery.byes
+            + delivery.legbyes
+            + max(0, delivery.wides - rules.wide_runs)
+            + max(0, delivery.noballs - rules.no_ball_runs)
+        )
+        on_strike = (moved % 2 == 1) != (survivors[0] == striker)
+        for w in delivery.wickets:
+            if w.kind in ("caught", "caught and bowled") and rules.new_batter_on_strike_after_catch:
+                on_strike = False  # Law 18.11: the not-out batter goes to the far end
+        over_ends = delivery.legal and inn.balls + 1 >= inn.over_len
+        if over_ends and (inn.overs + 1) % rules.change_ends_every == 0:
+            on_strike = not on_strike
+        slot = "striker" if on_strike else "non_striker"
+        if self._wanted(survivors[0], slot, nxt) != slot:
+            return self._toggled(delivery, i)
+        return delivery
+
+    def _check_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> None:
+        """If the prediction was wrong (an unusual ball), record the delivery the other way."""
+        i = self._crossing(delivery)
+        inn = self.match.state.live
+        if i is None or inn is None:
             return
         out = {w.player_out for w in delivery.wickets}
         survivors = [p for p in (inn.striker, inn.non_striker) if p is not None and p not in out]
         if not survivors:
             return
-        s = survivors[0]
-        slot = "striker" if inn.striker == s else "non_striker"
-        want = (
-            "striker"
-            if nxt["batter"] == s
-            else ("non_striker" if nxt["non_striker"] == s else slot)
-        )
-        if want == slot:
-            return
-        i = crossing[0]
-        w = delivery.wickets[i]
-        fixed = ev.Wicket(w.kind, w.player_out, w.fielders, crossed=True, end=w.end)
-        wickets = (*delivery.wickets[:i], fixed, *delivery.wickets[i + 1 :])
-        self.match.undo()
-        self.emit(ev.Delivery(**{**delivery.__dict__, "wickets": wickets}))
+        slot = "striker" if inn.striker == survivors[0] else "non_striker"
+        if self._wanted(survivors[0], slot, nxt) != slot:
+            self.match.undo()
+            self.emit(self._toggled(delivery, i))
 
     def _result(self) -> None:
         info = self.data["info"]

@@ -19,10 +19,13 @@ class Match:
     """A match being scored: ``apply`` appends an event in amortized O(1); ``undo``, ``replace``,
     ``insert`` and ``delete`` recompute from the nearest checkpoint."""
 
-    def __init__(self, setup: MatchSetup) -> None:
+    def __init__(self, setup: MatchSetup, *, checkpoint_every: int = CHECKPOINT_EVERY) -> None:
+        """``checkpoint_every=0`` keeps no checkpoints but the start (an importer that only
+        appends need not pay for them; undo and edits then replay from the first event)."""
         if not isinstance(setup, MatchSetup):
             raise IllegalEvent("a match needs a MatchSetup")
         self.setup = setup
+        self._every = checkpoint_every
         self._events: list[Event] = []
         self.state = MatchState.initial(setup)
         self._checkpoints: dict[int, MatchState] = {0: self._clone(self.state)}
@@ -35,7 +38,7 @@ class Match:
             try:
                 match.apply(event)
             except IllegalEvent as exc:
-                raise IllegalEvent(f"event #{match.seq + 1} ({kind_of(event)}): {exc}") from None
+                raise exc.again(f"event #{match.seq + 1} ({kind_of(event)}): {exc}") from None
         return match
 
     @property
@@ -64,7 +67,7 @@ class Match:
             raise IllegalEvent(f"cannot apply {type(event).__name__}: {exc!r}") from exc
         self._events.append(event)
         n = len(self._events)
-        if n % CHECKPOINT_EVERY == 0:
+        if self._every and n % self._every == 0:
             self._checkpoints[n] = self._clone(self.state)
         return n
 
@@ -76,10 +79,12 @@ class Match:
             try:
                 apply_event(state, events[i])
             except IllegalEvent as exc:
+                # Not overridable: an override on the edit would not reach the later event.
                 raise IllegalEvent(
-                    f"that change would make event #{i + 1} ({kind_of(events[i])}) illegal: {exc}"
+                    f"that change would make event #{i + 1} ({kind_of(events[i])}) illegal: {exc}",
+                    code="edit_conflict",
                 ) from None
-            if (i + 1) % CHECKPOINT_EVERY == 0:
+            if self._every and (i + 1) % self._every == 0:
                 checkpoints[i + 1] = self._clone(state)
         return state, checkpoints
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-BOWLERS_WICKETS = frozenset({"bowled", "caught", "caught and bowled", "lbw", "stumped", "hit wicket"})
+BOWLERS_WICKETS = frozenset(
+    {"bowled", "caught", "caught and bowled", "lbw", "stumped", "hit wicket"}
+)
 
 
 def _legal(d: dict[str, Any]) -> bool:
@@ -66,7 +68,8 @@ def bowling(inn: dict[str, Any], bpo: int) -> list[dict[str, Any]]:
         for d in ds:
             e = d.get("extras") or {}
             card = cards.setdefault(
-                d["bowler"], {"name": d["bowler"], "balls": 0, "maidens": 0, "runs": 0, "wickets": 0}
+                d["bowler"],
+                {"name": d["bowler"], "balls": 0, "maidens": 0, "runs": 0, "wickets": 0},
             )
             charged = d["runs"]["batter"] + int(e.get("wides") or 0) + int(e.get("noballs") or 0)
             card["runs"] += charged
