@@ -58,8 +58,10 @@ def _check(value: Any, hint: Any, where: str) -> Any:
             try:
                 return _check(value, option, where)
             except IllegalEvent as exc:
-                errors.append(str(exc))
-        raise IllegalEvent(errors[-1] if errors else f"{where} has the wrong type")
+                # "must be null" says least about a value that is there: report another.
+                errors.append((option is type(None), str(exc)))
+        errors.sort(key=lambda e: e[0])
+        raise IllegalEvent(errors[0][1] if errors else f"{where} has the wrong type")
     if hint is type(None):
         if value is not None:
             raise IllegalEvent(f"{where} must be null")
