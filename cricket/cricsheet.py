@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cricket import events as ev
+from cricket.conditions import PRESETS
 from cricket.cricsheet_conditions import DISMISSED_BY_BOWLER, deliveries, infer_rules
 from cricket.errors import IllegalEvent
 from cricket.match import Match
@@ -645,7 +646,7 @@ def load_match(source: str | Path | dict[str, Any]) -> Match:
 
 def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     """Cricsheet JSON (data version 1.1.0) for a setup and event log."""
-    match = Match(setup)
+    match = Match(setup, checkpoint_every=0)  # replayed once, never edited
     rules = setup.rules
     innings_out: list[dict[str, Any]] = []
     pending_subs: list[dict[str, Any]] = []
@@ -653,6 +654,8 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     for event in events:
         state = match.state
         inn = state.live
+        if inn is None and state.innings and getattr(event, "override", ""):
+            inn = state.innings[-1]  # play went on after the innings should have ended
         if isinstance(event, ev.Delivery) and inn is not None:
             cur = innings_out[-1]
             if not cur["overs"] or cur["overs"][-1]["over"] != inn.overs:
@@ -752,7 +755,11 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
         if target is not None:
             entry["target"] = {"runs": target}
             if inn.overs_limit is not None:
-                entry["target"]["overs"] = inn.overs_limit
+                entry["target"]["overs"] = (
+                    float(inn.overs_limit_display or 0)
+                    if inn.overs_limit_balls
+                    else inn.overs_limit
+                )
         if not entry["overs"] and not inn.forfeited:
             entry.pop("overs")
     info: dict[str, Any] = {
@@ -763,6 +770,10 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     }
     if rules.overs is not None:
         info["overs"] = rules.overs
+    if rules.preset in PRESETS and rules.preset not in ("custom",):
+        # Cricsheet has no field for the conditions; the competition's name lets an import
+        # infer them again (The Hundred's sets, English 2-run no-balls).
+        info["event"] = {"name": PRESETS[rules.preset].label}
     if setup.toss_winner:
         info["toss"] = {"winner": setup.toss_winner, "decision": setup.toss_decision}
     res = match_outcome(state)
@@ -781,17 +792,19 @@ def _last_delivery(entry: dict[str, Any]) -> dict[str, Any] | None:
 def _match_type(setup: MatchSetup) -> str:
     r = setup.rules
     if r.innings_per_side == 2:
-        return "Test"
+        return "Test" if r.preset in ("", "test") else "MDM"
     if r.overs == 50:
         return "ODI"
-    if r.overs == 20 and r.balls_per_over == 6:
+    if r.overs == 20:
         return "T20"
     return "limited"
 
 
 def _cricsheet_outcome(res: Any) -> dict[str, Any]:
     if res.outcome == "win":
-        out: dict[str, Any] = {"winner": res.winner, "by": dict(res.by)}
+        out: dict[str, Any] = {"winner": res.winner}
+        if res.by:
+            out["by"] = dict(res.by)
         if res.method:
             out["method"] = res.method
         return out

@@ -176,3 +176,33 @@ def test_the_engine_imports_only_the_standard_library() -> None:
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]", r.stdout
+
+
+def test_the_cli_scores_many_files_in_one_process_one_json_line_each(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    files = [str(DATA / "1173070.json"), str(bad), str(DATA / "1388394.json")]
+    r = _cli("scorecard", *files, "--json")
+    assert r.returncode == 1  # one file could not be scored
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [line["file"] for line in lines] == files
+    assert sorted(lines[0]) == ["file", "innings", "result"]
+    assert lines[0]["result"] == "Australia won by 85 runs"
+    assert sorted(lines[1]) == ["error", "file"]
+    assert "is not JSON" in lines[1]["error"]
+    assert lines[2]["result"] == "no result"
+    innings = lines[0]["innings"][1]
+    assert sorted(innings) == [
+        "batting",
+        "bowling",
+        "declared",
+        "overs",
+        "runs",
+        "super_over",
+        "team",
+        "wickets",
+    ]
+    assert sorted(innings["batting"][0]) == ["balls", "how_out", "name", "runs"]
+    assert sorted(innings["bowling"][0]) == ["maidens", "name", "overs", "runs", "wickets"]
+    ok = _cli("scorecard", str(DATA / "1173070.json"), str(DATA / "1388394.json"), "--json")
+    assert (ok.returncode, len(ok.stdout.splitlines())) == (0, 2)

@@ -248,3 +248,18 @@ def test_rain_methods_are_shown_as_cricsheet_labels_them(
     assert res is not None
     assert res.text == "Gloucestershire won by 2 runs (D/L)"
     assert "D/L" in RAIN_METHODS
+
+
+def _exported_again(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    setup, events = cricsheet.load(data)
+    first = scorecard(Match.from_events(setup, events))
+    exported = json.loads(json.dumps(cricsheet.dump(setup, events)))
+    return first, scorecard(cricsheet.load_match(exported))
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_export_then_import_gives_the_same_scorecard(
+    name: str, corpus: dict[str, dict[str, Any]]
+) -> None:
+    first, second = _exported_again(corpus[name])
+    assert second == first
