@@ -52,10 +52,11 @@ def _where(inn: Innings) -> str:
     return f"innings {inn.number}, over {inn.overs}.{inn.balls + 1}"
 
 
-def _live(state: MatchState, what: str, override: object = "") -> Innings:
-    """The innings an event belongs to. With an override that is also the last innings when it
-    has just ended on its overs or target (the umpires let play go on): the caller reopens it
-    with ``_reopen`` once its own checks pass."""
+def _live(state: MatchState, what: str, override: object = None) -> Innings:
+    """The innings an event belongs to. For an event that can carry an override (``override``
+    not None) that may be the last innings when it has just ended on its overs or target: the
+    refusal is overridable and, given the override, the caller reopens the innings with
+    ``_reopen`` once its own checks pass (the umpires let play go on)."""
     if state.override is not None:
         raise IllegalEvent(f"the match is over; cannot record {what}")
     inn = state.live
@@ -63,7 +64,8 @@ def _live(state: MatchState, what: str, override: object = "") -> Innings:
         return inn
     last = state.innings[-1] if state.innings else None
     if (
-        last is not None
+        override is not None
+        and last is not None
         and last.close_reason in ("target", "overs")
         and not state.abandoned
         and state.bowl_out is None
@@ -89,7 +91,7 @@ def _note(state: MatchState, inn: Innings, code: str, text: str, reason: str) ->
         {
             "seq": state.applied + 1,
             "innings": inn.number,
-            "over": inn.overs_display if inn.balls else str(inn.overs + 1),
+            "over": inn.overs + 1,  # the over in progress or about to start, counting from 1
             "code": code,
             "text": text,
             "reason": reason,
@@ -710,7 +712,7 @@ def _miscounted(state: MatchState, e: ev.MiscountedOver) -> None:
         raise IllegalEvent("an over has at least one legal ball")
     if balls == inn.balls and inn.bowler is None:
         raise IllegalEvent("name the bowler who finishes the over first")
-    over = str(inn.overs + 1)
+    over = inn.overs + 1
     bpo = state.setup.rules.balls_per_over
     # One note per over: a later count replaces an earlier one.
     inn.notes[:] = [n for n in inn.notes if not (n["code"] == "over_length" and n["over"] == over)]

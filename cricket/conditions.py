@@ -312,7 +312,7 @@ def describe(r: Rules) -> list[str]:
     """The conditions in plain English, one line each, for the match page."""
     lines = []
     label = PRESETS[r.preset].label if r.preset in PRESETS else ""
-    if label and dataclasses.replace(PRESETS[r.preset].rules) != r:
+    if label and PRESETS[r.preset].rules != r:
         label += " (changed)"
     if label:
         lines.append(f"Playing conditions: {label}")

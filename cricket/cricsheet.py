@@ -654,7 +654,8 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     for event in events:
         state = match.state
         inn = state.live
-        if inn is None and state.innings and getattr(event, "override", ""):
+        overridden = isinstance(event, (ev.Delivery, ev.NewBatter, ev.NewBowler)) and event.override
+        if inn is None and state.innings and overridden:
             inn = state.innings[-1]  # play went on after the innings should have ended
         if isinstance(event, ev.Delivery) and inn is not None:
             cur = innings_out[-1]

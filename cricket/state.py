@@ -182,7 +182,7 @@ class MatchState:
     def notes(self) -> list[dict[str, object]]:
         """Every note of every innings, in the order they were made."""
         out = [n for inn in self.innings for n in inn.notes]
-        out.sort(key=lambda n: int(str(n["seq"])))
+        out.sort(key=lambda n: n["seq"])  # type: ignore[arg-type, return-value]
         return out
 
     def regular(self) -> list[Innings]:

@@ -222,7 +222,7 @@ def test_the_umpires_errors_are_recorded_as_overrides_with_notes(
 ) -> None:
     match = cricsheet.load_match(corpus["1160524.json"])
     notes = match.state.notes()
-    assert [(n["code"], n["innings"], n["over"]) for n in notes] == [("consecutive_overs", 1, "16")]
+    assert [(n["code"], n["innings"], n["over"]) for n in notes] == [("consecutive_overs", 1, 16)]
     assert notes[0]["text"] == "C Viljoen bowled the previous over"
     assert notes[0]["reason"] == cricsheet.IMPORT_OVERRIDE
     overridden = [e for e in match.events if getattr(e, "override", "")]

@@ -42,7 +42,7 @@ def test_consecutive_overs_are_refused_as_overridable_then_recorded_with_a_note(
         {
             "seq": 11,
             "innings": 1,
-            "over": "2",
+            "over": 2,
             "code": "consecutive_overs",
             "text": "A11 bowled the previous over",
             "reason": UMPIRES,
