@@ -760,14 +760,17 @@ def _label(d: ev.Delivery) -> str:
 def _check_delivery(state: MatchState, inn: Innings, d: ev.Delivery) -> bool:
     """All the checks for a delivery; returns whether the named batters swap the strike."""
     rules = state.setup.rules
-    for name in ("runs", "byes", "legbyes"):
-        _count(getattr(d, name), name, MAX_RUNS_PER_BALL)
-    _count(d.wides, "wides", rules.wide_runs + MAX_RUNS_PER_BALL)
-    _count(d.noballs, "no-ball runs", rules.no_ball_runs + MAX_RUNS_PER_BALL)
-    _count(d.penalty, "penalty runs", MAX_PENALTY)
+    counts = (d.runs, d.byes, d.legbyes, d.wides, d.noballs, d.penalty)
+    # The common case in one test (every count a small whole number); the reasons below.
+    if not all(type(c) is int and 0 <= c <= MAX_RUNS_PER_BALL for c in counts):
+        for name in ("runs", "byes", "legbyes"):
+            _count(getattr(d, name), name, MAX_RUNS_PER_BALL)
+        _count(d.wides, "wides", rules.wide_runs + MAX_RUNS_PER_BALL)
+        _count(d.noballs, "no-ball runs", rules.no_ball_runs + MAX_RUNS_PER_BALL)
+        _count(d.penalty, "penalty runs", MAX_PENALTY)
     if d.penalty and not rules.penalty_allowed(d.penalty):
         raise IllegalEvent(_penalty_units(state))
-    if not isinstance(d.front_foot, bool):
+    if d.front_foot is not True and d.front_foot is not False:
         raise IllegalEvent("front_foot must be true or false")
     if d.wides and d.noballs:
         raise IllegalEvent("a ball cannot be both a wide and a no-ball")
@@ -881,7 +884,8 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
     swap = _check_delivery(state, inn, d)
     rules = state.setup.rules
     # Checks done: from here on, mutate.
-    _reopen(state, inn, "a ball was bowled", d.override)
+    if inn.closed:
+        _reopen(state, inn, "a ball was bowled", d.override)
     if swap:
         inn.striker, inn.non_striker = inn.non_striker, inn.striker
     striker, non_striker = inn.striker, inn.non_striker

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 
 from cricket.apply import apply_event
@@ -50,8 +49,7 @@ class Match:
         return len(self._events)
 
     def _clone(self, state: MatchState) -> MatchState:
-        # The setup is immutable, so share it instead of copying it.
-        return copy.deepcopy(state, {id(self.setup): self.setup})
+        return state.clone()
 
     def apply(self, event: Event) -> int:
         """Apply one event; return its sequence number. Illegal events raise and change nothing."""

@@ -1,10 +1,13 @@
 """Mutable state derived from the event log: the match, its innings and their scorecards.
 
-Only ``cricket.apply`` mutates these objects; everything else reads them.
+Only ``cricket.apply`` mutates these objects; everything else reads them. ``clone()`` copies
+a state for checkpoints and undo far faster than ``copy.deepcopy``: each class copies its own
+containers (a test checks that a clone equals a deep copy and shares nothing mutable).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from cricket.setup import MatchSetup, Team
@@ -29,6 +32,9 @@ class BatterCard:
     # How the innings ended in Cricsheet's words ("caught", "retired hurt", ...), "" if it has not.
     how_out: str = ""
 
+    def clone(self) -> BatterCard:
+        return copy.copy(self)  # every field is immutable
+
 
 @dataclass
 class BowlerCard:
@@ -44,6 +50,9 @@ class BowlerCard:
     wides: int = 0
     noballs: int = 0
 
+    def clone(self) -> BowlerCard:
+        return copy.copy(self)  # every field is immutable
+
 
 @dataclass
 class Partnership:
@@ -55,6 +64,12 @@ class Partnership:
     balls: int = 0
     contributions: dict[str, int] = field(default_factory=dict)
     open: bool = True
+
+    def clone(self) -> Partnership:
+        new = copy.copy(self)
+        new.batters = list(self.batters)
+        new.contributions = dict(self.contributions)
+        return new
 
 
 @dataclass
@@ -113,6 +128,19 @@ class Innings:
     notes: list[dict[str, object]] = field(default_factory=list)
     version: int = 0
 
+    def clone(self) -> Innings:
+        new = copy.copy(self)
+        new.extras = dict(self.extras)
+        new.batters = {k: v.clone() for k, v in self.batters.items()}
+        new.bowlers = {k: v.clone() for k, v in self.bowlers.items()}
+        new.fow = [dict(f) for f in self.fow]
+        new.partnerships = [p.clone() for p in self.partnerships]
+        new.this_over = list(self.this_over)
+        new.last_over = list(self.last_over)
+        new.this_over_bowlers = list(self.this_over_bowlers)
+        new.notes = [dict(n) for n in self.notes]
+        return new
+
     @property
     def limit_reached(self) -> bool:
         """Whether the innings has had all its overs (and part over) of a limited innings."""
@@ -169,6 +197,17 @@ class MatchState:
             absent={t.name: set() for t in setup.teams},
         )
 
+    def clone(self) -> MatchState:
+        """A copy sharing nothing mutable (the setup is immutable, so it is shared)."""
+        new = copy.copy(self)
+        new.innings = [i.clone() for i in self.innings]
+        new.active = {k: list(v) for k, v in self.active.items()}
+        new.substitutions = [dict(s) for s in self.substitutions]
+        new.pending_penalty = dict(self.pending_penalty)
+        new.absent = {k: set(v) for k, v in self.absent.items()}
+        new.override = dict(self.override) if self.override is not None else None
+        return new
+
     @property
     def live(self) -> Innings | None:
         """The innings in progress, if any."""
@@ -180,10 +219,9 @@ class MatchState:
         return self.setup.team(name)
 
     def notes(self) -> list[dict[str, object]]:
-        """Every note of every innings, in the order they were made."""
-        out = [n for inn in self.innings for n in inn.notes]
-        out.sort(key=lambda n: n["seq"])  # type: ignore[arg-type, return-value]
-        return out
+        """Every note of every innings, in the order they were made (only the last innings
+        can gain notes, so innings order is that order)."""
+        return [n for inn in self.innings for n in inn.notes]
 
     def regular(self) -> list[Innings]:
         return [i for i in self.innings if not i.super_over]
