@@ -258,13 +258,15 @@ class _Importer:
         out = self.data["info"].get("outcome") or {}
         winner, by = out.get("winner"), out.get("by") or {}
         chaser_won_by_runs = winner == live.batting and "runs" in by
+        # Level with par when play was called off (all out, the tie is on the target itself).
+        par_tie = out.get("result") == "tie" and not self._all_out(inn)
         target = inn.get("target")
         if isinstance(target, dict):
             t_runs = target.get("runs")
             if not isinstance(t_runs, int) or isinstance(t_runs, bool):
                 t_runs = None
             parts = _overs_parts(target.get("overs"), rules.balls_per_over)
-            if chaser_won_by_runs and self.rain and t_runs is not None:
+            if (chaser_won_by_runs or par_tie) and self.rain and t_runs is not None:
                 return ev.RevisedTarget(t_runs, method=self.rain), True
             new_overs = parts if parts is not None and parts != (rules.overs, 0) else None
             new_runs = t_runs if t_runs is not None and t_runs != natural else None
@@ -295,6 +297,18 @@ class _Importer:
                 return ev.RevisedTarget(natural, method=self.rain), False
             return ev.RevisedTarget(before + 1, method=self.rain), False
         return ev.RevisedTarget(natural, method=self.rain), False
+
+    def _all_out(self, inn: dict[str, Any]) -> bool:
+        """Whether the innings lost all its wickets in the file."""
+        team = self.setup.team(str(inn.get("team")))
+        wickets = sum(
+            1
+            for o in inn.get("overs") or []
+            for d in o.get("deliveries") or []
+            for w in d.get("wickets") or []
+            if w.get("kind") not in ("retired hurt", "retired not out")
+        )
+        return wickets >= len(team.players) - 1
 
     def _overs(self, idx: int, inn: dict[str, Any]) -> None:
         overs = inn.get("overs") or []
@@ -811,6 +825,8 @@ def _cricsheet_outcome(res: Any) -> dict[str, Any]:
         return out
     if res.outcome == "tie":
         out = {"result": "tie"}
+        if res.method and res.method != "bowl-out":
+            out["method"] = res.method
         if res.winner:
             out["bowl_out" if res.method == "bowl-out" else "eliminator"] = res.winner
         return out

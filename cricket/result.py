@@ -159,7 +159,7 @@ def regular_outcome(state: MatchState) -> Outcome | None:
             (("runs", scored - need),),
         )
     if scored == need:
-        return Outcome("tie", "match tied", None, method)
+        return Outcome("tie", _method("match tied", method), None, method)
     return Outcome(
         "win",
         _method(f"{other} won by {_plural(need - scored, 'run')}", method),
@@ -244,4 +244,4 @@ def outcome(state: MatchState) -> Outcome | None:
         if one.wickets != two.wickets:
             side = one.batting if one.wickets < two.wickets else two.batting
             return Outcome("win", f"{side} won (lost fewer wickets)", side, FEWER_WICKETS)
-    return Outcome("tie", "match tied", None, base.method)
+    return Outcome("tie", base.text, None, base.method)

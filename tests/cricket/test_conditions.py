@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from cricket import IllegalEvent, Match, MatchSetup
+from cricket import IllegalEvent, Match, MatchSetup, cricsheet
 from cricket.conditions import PRESETS, Rules, describe, law_14_margin, rules_for
 from cricket.events import (
     Declaration,
@@ -348,7 +348,7 @@ def test_a_revised_chase_can_end_part_way_through_an_over() -> None:
     ("par", "result"),
     [
         (10, "Away won by 2 runs (D/L)"),  # ahead of par when play was called off
-        (12, "match tied"),
+        (12, "match tied (D/L)"),
         (14, "Home won by 2 runs (D/L)"),
     ],
 )
@@ -389,3 +389,16 @@ def test_rules_are_frozen_data() -> None:
     r = PRESETS["t20"].rules
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.overs = 10  # type: ignore[misc]
+
+
+def test_an_imported_chase_level_with_par_when_play_was_called_off_is_a_tie() -> None:
+    m = started(overs=4, max_overs_per_bowler=2, tie_break="none")
+    _chase(m)
+    play_innings(m, ["H11", "H10"], balls=12)
+    m.apply(RevisedTarget(runs=13, overs=2, method="D/L"))
+    exported = cricsheet.dump(m.setup, list(m.events))
+    assert exported["info"]["outcome"] == {"result": "tie", "method": "D/L"}
+    assert exported["innings"][1]["target"] == {"runs": 13, "overs": 2}
+    again = cricsheet.load_match(exported)
+    assert snapshot(again)["result"] == "match tied (D/L)"
+    assert again.state.innings[1].close_reason == "overs"
