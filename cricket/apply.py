@@ -627,11 +627,13 @@ def bowler_refusal(
     if mid_over and bowler == inn.bowler:
         return "already_bowling", f"{bowler} is already bowling this over"
     if bowler in inn.last_over_bowlers:
-        if len(inn.last_over_bowlers) > 1:
+        if len(inn.last_over_bowlers) > 1 and rules.law_17_8:
             return (
                 "bowled_part_of_previous_over",
                 f"{bowler} bowled part of the previous over (Law 17.8)",
             )
+        if bowler != inn.last_over_bowler:
+            return None  # replaced during the last over, which Law 17.8 is not enforcing
         limit = rules.consecutive_limit
         if limit is not None and inn.streak >= limit:
             if limit == 1:

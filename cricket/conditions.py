@@ -77,6 +77,10 @@ class Rules:
     # Runs per over a side is behind the over rate (ECB domestic T20: 6); other penalty runs
     # are Law 41's five.
     over_rate_penalty: int | None = None
+    # Law 17.8: a bowler who bowled part of an over (replaced, or finishing it) may not bowl
+    # the next. False only for setups stored before it was enforced, which then replay as they
+    # did (only the bowler who finished the over rests); every preset enforces it.
+    law_17_8: bool = False
     # The preset these conditions came from (a key of cricket.conditions.PRESETS) or "".
     preset: str = ""
 
@@ -132,7 +136,7 @@ class Preset:
 
 
 def _preset(key: str, label: str, summary: str, **values: Any) -> Preset:
-    return Preset(key, label, Rules(**values, preset=key), summary)
+    return Preset(key, label, Rules(**values, law_17_8=True, preset=key), summary)
 
 
 _LIMITED = dict(free_hit=True, tie_break="super_overs", impact_player=False)
@@ -291,6 +295,7 @@ def validate_rules(r: Rules) -> None:
         "no_ball_byes_are_no_balls",
         "first_day_lost",
         "concussion_replacements",
+        "law_17_8",
     ):
         if not isinstance(getattr(r, name), bool):
             raise IllegalEvent(f"{name.replace('_', ' ')} must be true or false")

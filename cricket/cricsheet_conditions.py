@@ -231,5 +231,6 @@ def infer_rules(data: dict[str, Any]) -> Rules:
         new_batter_on_strike_after_catch=hundred or date >= CATCH_LAW_FROM,
         impact_player=impact,
         over_rate_penalty=over_rate,
+        law_17_8=True,
         **quota,
     )

@@ -146,6 +146,7 @@ def test_a_setup_stored_before_the_new_conditions_decodes_with_the_old_behaviour
         1,
     )
     assert rules.impact_player is None  # replacements unchecked, as they were
+    assert rules.law_17_8 is False  # a bowler replaced mid-over may bowl the next, as before
     old_test = {**OLD_RULES, "overs": None, "innings_per_side": 2, "follow_on": 200}
     stored["rules"] = old_test
     assert setup_from_dict(stored).rules.follow_on_margin == 200

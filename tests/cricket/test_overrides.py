@@ -198,3 +198,16 @@ def test_an_edit_refused_because_of_a_later_event_is_not_overridable() -> None:
     with pytest.raises(IllegalEvent, match="event #6") as info:
         m.replace(5, Delivery())
     assert (info.value.code, info.value.overridable) == ("edit_conflict", False)
+
+
+def test_setups_stored_before_law_17_8_replay_as_they_did() -> None:
+    m = started(law_17_8=False)
+    m.apply(Delivery())
+    m.apply(NewBowler("A10", mid_over=True))
+    dots(m, 5)
+    m.apply(NewBowler("A11"))  # replaced during the last over: allowed, as it was
+    assert snapshot(m)["notes"] == []
+    dots(m, 6)
+    m.apply(NewBowler("A9"))
+    m.apply(Delivery())
+    assert refused(m, NewBowler("A11", mid_over=True)).code == "consecutive_overs"
