@@ -500,7 +500,7 @@ def _absent(state: MatchState, e: ev.Absent) -> None:
 
 
 def _replacement_kind(reason: str) -> str:
-    """ "impact", "concussion" or "" from a replacement's free-text reason."""
+    """Which kind of replacement a free-text reason names: "impact", "concussion" or ""."""
     words = reason.casefold().replace("_", " ")
     if "impact" in words:
         return "impact"

@@ -324,6 +324,8 @@ def describe(r: Rules) -> list[str]:
     per_over = _plural(r.balls_per_over, "ball")
     if r.overs is None:
         lines.append(f"Unlimited overs of {per_over}")
+    elif r.balls_per_over == 5:
+        lines.append(f"{r.overs * 5} balls per innings, in sets of 5")
     else:
         lines.append(f"{_plural(r.overs, 'over')} of {per_over} per innings")
     lines.append("Two innings each" if r.innings_per_side == 2 else "One innings each")
