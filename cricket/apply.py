@@ -621,9 +621,17 @@ def bowler_refusal(
     """(code, reason) why ``bowler`` may not bowl the next (or the rest of this) over, or None.
 
     Codes in ``cricket.errors.OVERRIDABLE`` are refusals the umpires may overrule."""
-    rules = state.setup.rules
     if bowler not in state.active[inn.bowling]:
         return "not_in_side", f"{bowler} is not in the {inn.bowling} side"
+    return side_bowler_refusal(state, inn, bowler, mid_over=mid_over)
+
+
+def side_bowler_refusal(
+    state: MatchState, inn: Innings, bowler: str, *, mid_over: bool = False
+) -> tuple[str, str] | None:
+    """``bowler_refusal`` for a player known to be in the fielding side (the scoreboard asks
+    for each of them after every ball)."""
+    rules = state.setup.rules
     if mid_over and bowler == inn.bowler:
         return "already_bowling", f"{bowler} is already bowling this over"
     if bowler in inn.last_over_bowlers:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cricket.apply import bowler_refusal
+from cricket.apply import side_bowler_refusal
 from cricket.errors import OVERRIDABLE
 from cricket.match import Match
 from cricket.result import next_innings, outcome
 from cricket.state import Innings, MatchState, overs_text
+
+NO_REFUSAL: tuple[None, None] = (None, None)
 
 
 def _rate(runs: int, balls: int, bpo: int) -> float | None:
@@ -207,15 +209,16 @@ def snapshot(match: Match) -> dict[str, Any]:
     wait = awaiting(state)
     eligible: list[dict[str, Any]] = []
     if live is not None:
+        mid_over = live.over_deliveries > 0
         for player in state.active[live.bowling]:
-            why = bowler_refusal(state, live, player, mid_over=live.over_deliveries > 0)
+            code, reason = side_bowler_refusal(state, live, player, mid_over=mid_over) or NO_REFUSAL
             eligible.append(
                 {
                     "name": player,
-                    "eligible": why is None,
-                    "reason": why[1] if why else None,
-                    "code": why[0] if why else None,
-                    "overridable": why is not None and why[0] in OVERRIDABLE,
+                    "eligible": code is None,
+                    "reason": reason,
+                    "code": code,
+                    "overridable": code in OVERRIDABLE,
                 }
             )
     options = [
