@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from cricket import events as ev
-from cricket.errors import IllegalEvent
+from cricket.conditions import MAX_BALLS_PER_OVER
+from cricket.errors import OVERRIDABLE, IllegalEvent
 from cricket.result import next_innings, outcome
 from cricket.state import BatterCard, BowlerCard, Innings, MatchState, Partnership
 
@@ -21,12 +22,29 @@ WIDE_OUTS = frozenset(
     {"stumped", "run out", "hit wicket", "obstructing the field", "handled the ball"}
 )
 
+# Bounds on counts (issue 15). The Laws set no maximum, so these are far above anything a real
+# ball gives (8 off the bat is about the most: four run and four overthrows) yet keep every
+# total well inside what JavaScript's numbers hold exactly.
+MAX_RUNS_PER_BALL = 24  # off the bat, byes, leg-byes, or run off a wide or no-ball
+MAX_PENALTY = 100  # penalty runs on one ball or in one award
+MAX_MARGIN = 10_000  # a target or a winning margin in runs
+MAX_BOWL_OUT_HITS = 100
+OVERRIDE_HINT = "; record it anyway with an override if the umpires allowed it"
 
-def _count(value: object, what: str) -> int:
+
+def _count(value: object, what: str, high: int | None = None) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise IllegalEvent(f"{what} must be a whole number")
     if value < 0:
         raise IllegalEvent(f"{what} cannot be negative")
+    if high is not None and value > high:
+        raise IllegalEvent(f"{what} cannot be more than {high}")
+    return value
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise IllegalEvent(f"{what} must be text")
     return value
 
 
@@ -34,15 +52,68 @@ def _where(inn: Innings) -> str:
     return f"innings {inn.number}, over {inn.overs}.{inn.balls + 1}"
 
 
-def _live(state: MatchState, what: str) -> Innings:
-    if state.finished or state.override is not None:
+def _live(state: MatchState, what: str, override: object = None) -> Innings:
+    """The innings an event belongs to. For an event that can carry an override (``override``
+    not None) that may be the last innings when it has just ended on its overs or target: the
+    refusal is overridable and, given the override, the caller reopens the innings with
+    ``_reopen`` once its own checks pass (the umpires let play go on)."""
+    if state.override is not None:
         raise IllegalEvent(f"the match is over; cannot record {what}")
     inn = state.live
-    if inn is None:
-        if state.innings:
-            raise IllegalEvent(f"the innings has ended; start the next innings before {what}")
-        raise IllegalEvent(f"no innings in progress; start an innings before {what}")
-    return inn
+    if inn is not None:
+        return inn
+    last = state.innings[-1] if state.innings else None
+    if (
+        override is not None
+        and last is not None
+        and last.close_reason in ("target", "overs")
+        and not state.abandoned
+        and state.bowl_out is None
+    ):
+        if _text(override, "override"):
+            return last
+        why = "the target was reached" if last.close_reason == "target" else "its overs are up"
+        then = "the match is over" if state.finished else "start the next innings"
+        raise IllegalEvent(
+            f"the innings has ended ({why}); {then} before {what}{OVERRIDE_HINT}",
+            code="innings_over",
+        )
+    if state.finished:
+        raise IllegalEvent(f"the match is over; cannot record {what}")
+    if state.innings:
+        raise IllegalEvent(f"the innings has ended; start the next innings before {what}")
+    raise IllegalEvent(f"no innings in progress; start an innings before {what}")
+
+
+def _note(state: MatchState, inn: Innings, code: str, text: str, reason: str) -> None:
+    """Record on the scorecard what was allowed against the conditions."""
+    inn.notes.append(
+        {
+            "seq": state.applied + 1,
+            "innings": inn.number,
+            "over": inn.overs + 1,  # the over in progress or about to start, counting from 1
+            "code": code,
+            "text": text,
+            "reason": reason,
+        }
+    )
+
+
+def _reopen(state: MatchState, inn: Innings, what: str, reason: str) -> None:
+    """Play went on after the innings should have ended: open it again for this event."""
+    if not inn.closed:
+        return
+    why = "the target had been reached" if inn.close_reason == "target" else "its overs were up"
+    inn.closed = False
+    inn.close_reason = ""
+    state.finished = False
+    for name in (inn.striker, inn.non_striker):
+        if name is not None:
+            inn.batters[name].status = "batting"
+    last = inn.partnerships[-1] if inn.partnerships else None
+    if last is not None and not inn.vacancy and set(last.batters) == {inn.striker, inn.non_striker}:
+        last.open = True
+    _note(state, inn, "innings_over", f"{what} after the innings should have ended ({why})", reason)
 
 
 def _touch(state: MatchState, inn: Innings | None = None) -> None:
@@ -57,6 +128,7 @@ def apply_event(state: MatchState, event: object) -> None:
     if handler is None:
         raise IllegalEvent(f"not a scorer event: {type(event).__name__}")
     handler(state, event)
+    state.applied += 1
 
 
 # --- innings flow ---------------------------------------------------------------------------
@@ -107,12 +179,13 @@ def _start_innings(state: MatchState, e: ev.StartInnings) -> None:
         over_len=rules.balls_per_over,
     )
     if revision is not None and not e.super_over:
-        runs, overs, method = revision
+        runs, overs, balls, method = revision
         if overs is not None:
-            inn.overs_limit = overs
+            inn.overs_limit, inn.overs_limit_balls = overs, balls
         if runs is not None:
             inn.revised_target = runs
-            inn.method = method
+        inn.revised = True
+        inn.method = method
         state.pending_revision = None
     # Absence (Law 25.6) is recorded for one innings: the player may bat in a later one.
     state.absent[batting] = set()
@@ -146,7 +219,7 @@ def _check_innings_over(state: MatchState, inn: Innings) -> None:
         _close(state, inn, "target")
     elif inn.wickets >= inn.max_wickets or (inn.vacancy and not state.available(inn)):
         _close(state, inn, "all out")
-    elif inn.overs_limit is not None and inn.overs >= inn.overs_limit and inn.balls == 0:
+    elif inn.limit_reached:
         _close(state, inn, "overs")
 
 
@@ -197,7 +270,7 @@ def _bowl_out(state: MatchState, e: ev.BowlOut) -> None:
     state.setup.team(e.winner)
     for hits in (e.winner_hits, e.loser_hits):
         if hits is not None:
-            _count(hits, "bowl-out hits")
+            _count(hits, "bowl-out hits", MAX_BOWL_OUT_HITS)
     if e.winner_hits is not None and e.loser_hits is not None and not e.winner_hits > e.loser_hits:
         raise IllegalEvent("the winner of a bowl-out hits the stumps more often")
     if state.override is not None or state.abandoned or state.bowl_out is not None:
@@ -221,9 +294,12 @@ def _result(state: MatchState, e: ev.Result) -> None:
     elif e.winner is not None:
         raise IllegalEvent(f"a {e.outcome} has no winner")
     if e.runs is not None:
-        _count(e.runs, "winning margin in runs")
+        _count(e.runs, "winning margin in runs", MAX_MARGIN)
     if e.wickets is not None:
-        _count(e.wickets, "winning margin in wickets")
+        _count(e.wickets, "winning margin in wickets", 10)
+    for name in ("method", "text"):
+        if getattr(e, name) is not None:
+            _text(getattr(e, name), name)
     if e.runs is not None and e.wickets is not None:
         raise IllegalEvent("a side wins by runs or by wickets, not both")
     text = e.text
@@ -257,34 +333,48 @@ def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
         raise IllegalEvent("revised targets apply to limited-overs matches only")
     if e.runs is None and e.overs is None:
         raise IllegalEvent("a revision needs overs, a target, or both")
-    if e.runs is not None and (_count(e.runs, "revised target") < 1):
+    if e.runs is not None and (_count(e.runs, "revised target", MAX_MARGIN) < 1):
         raise IllegalEvent("a revised target must be at least 1 run")
-    if e.overs is not None and not 1 <= _count(e.overs, "revised overs") <= rules.overs:
+    if e.overs is not None and not 0 <= _count(e.overs, "revised overs") <= rules.overs:
         raise IllegalEvent(f"revised overs must be between 1 and {rules.overs}")
-    if not isinstance(e.method, str):
-        raise IllegalEvent("method must be text")
+    balls = 0
+    if e.balls is not None:
+        if e.overs is None:
+            raise IllegalEvent("a part over needs the whole overs too")
+        balls = _count(e.balls, "balls of a part over")
+        if balls >= rules.balls_per_over:
+            raise IllegalEvent(f"a part over has fewer than {rules.balls_per_over} balls")
+    if e.overs is not None and e.overs == 0 and balls == 0:
+        raise IllegalEvent(f"revised overs must be between 1 and {rules.overs}")
+    method = _text(e.method, "method")
     inn = state.live
     if inn is None:
         if len(state.regular()) >= 2:
             raise IllegalEvent("both innings are over; nothing to revise")
         if e.runs is not None and not state.regular():
             raise IllegalEvent("a target can only be revised for the second innings")
-        state.pending_revision = (e.runs, e.overs, e.method)
+        state.pending_revision = (e.runs, e.overs, balls, method)
         _touch(state)
         return
     if inn.super_over:
         raise IllegalEvent("super overs cannot be revised")
     if e.runs is not None and inn.number != 2:
         raise IllegalEvent("a target can only be revised for the second innings")
-    if e.overs is not None and (e.overs < inn.overs or (e.overs == inn.overs and inn.balls)):
+    if e.overs is not None and (e.overs, balls) < (inn.overs, inn.balls):
         raise IllegalEvent(f"{inn.overs_display} overs have already been bowled")
     if e.overs is not None:
-        inn.overs_limit = e.overs
+        inn.overs_limit, inn.overs_limit_balls = e.overs, balls
     if e.runs is not None:
         inn.revised_target = e.runs
-        inn.method = e.method
+    inn.revised = True
+    inn.method = method
     _touch(state, inn)
-    _check_innings_over(state, inn)
+    if inn.limit_reached:
+        # Play was called off here: the innings is complete and the score is compared with
+        # the par score (the target less one), even if the side already has more.
+        _close(state, inn, "overs")
+    else:
+        _check_innings_over(state, inn)
 
 
 # --- players --------------------------------------------------------------------------------
@@ -302,7 +392,7 @@ def _start_partnership(inn: Innings) -> None:
 
 
 def _new_batter(state: MatchState, e: ev.NewBatter) -> None:
-    inn = _live(state, "a new batter")
+    inn = _live(state, "a new batter", e.override)
     p = e.player
     if not isinstance(p, str):
         raise IllegalEvent("player must be a name")
@@ -317,10 +407,11 @@ def _new_batter(state: MatchState, e: ev.NewBatter) -> None:
         raise IllegalEvent(f"{p} is absent")
     if card is not None and card.status not in ("retired hurt", "retired not out"):
         raise IllegalEvent(f"{p} has already batted ({card.dismissal or card.status})")
+    _reopen(state, inn, f"{p} came in", e.override)
     if card is None:
         inn.batters[p] = BatterCard(p)
     else:
-        card.status, card.dismissal = "batting", ""
+        card.status, card.dismissal, card.how_out = "batting", "", ""
     if inn.striker is None:
         inn.striker = p
     else:
@@ -352,6 +443,7 @@ def _retirement(state: MatchState, e: ev.Retirement) -> None:
         _fall(inn, e.player)
     else:
         card.status = card.dismissal = f"retired {e.reason}"
+    card.how_out = f"retired {e.reason}"
     _touch(state, inn)
     _check_innings_over(state, inn)
 
@@ -377,7 +469,9 @@ def _timed_out(state: MatchState, e: ev.TimedOut) -> None:
         raise IllegalEvent(f"{e.player} is not a batter yet to come in")
     if inn.wickets >= inn.max_wickets:
         raise IllegalEvent("the innings is already all out")
-    inn.batters[e.player] = BatterCard(e.player, status="out", dismissal="timed out")
+    inn.batters[e.player] = BatterCard(
+        e.player, status="out", dismissal="timed out", how_out="timed out"
+    )
     _fall(inn, e.player)
     _touch(state, inn)
     _check_innings_over(state, inn)
@@ -395,47 +489,92 @@ def _absent(state: MatchState, e: ev.Absent) -> None:
     state.absent[inn.batting].add(e.player)
     if card is None:
         inn.batters[e.player] = BatterCard(
-            e.player, status="absent", dismissal=f"absent {e.reason}".strip()
+            e.player,
+            status="absent",
+            dismissal=f"absent {e.reason}".strip(),
+            how_out=f"absent {e.reason}".strip(),
         )
     _touch(state, inn)
     if inn.vacancy:
         _check_innings_over(state, inn)
 
 
+def _replacement_kind(reason: str) -> str:
+    """Which kind of replacement a free-text reason names: "impact", "concussion" or ""."""
+    words = reason.casefold().replace("_", " ")
+    if "impact" in words:
+        return "impact"
+    if "concussion" in words:
+        return "concussion"
+    return ""
+
+
 def _substitute(state: MatchState, e: ev.Substitute) -> None:
     if state.finished:
         raise IllegalEvent("the match is over")
     team = state.setup.team(e.team)
+    reason = _text(e.reason, "reason")
     active = state.active[e.team]
     if e.player_out not in active:
         raise IllegalEvent(f"{e.player_out} is not playing for {e.team}")
     if e.player_in in active:
         raise IllegalEvent(f"{e.player_in} is already playing for {e.team}")
+    inn = state.live
+    drop_bowler = False
     if e.replacement:
-        inn = state.live
-        if inn is not None and e.player_out in (inn.striker, inn.non_striker, inn.bowler):
+        rules = state.setup.rules
+        other = state.setup.other(e.team)
+        theirs = state.team(other)
+        if e.player_in not in team.substitutes and (
+            e.player_in in state.active[other]
+            or e.player_in in theirs.players
+            or e.player_in in theirs.substitutes
+        ):
+            raise IllegalEvent(f"{e.player_in} plays for {other}")
+        if inn is not None and e.player_out in (inn.striker, inn.non_striker):
             raise IllegalEvent(
                 f"{e.player_out} is on the field of play in action; retire them first"
             )
-        if e.player_in not in team.substitutes and e.player_in in state.setup.other(e.team):
-            raise IllegalEvent(f"{e.player_in} plays for the other side")
+        # A bowler replaced mid-over (concussion): another bowler finishes the over.
+        drop_bowler = inn is not None and e.player_out == inn.bowler
+        kind = _replacement_kind(reason)
+        if kind == "impact" and rules.impact_player is not None:
+            if not rules.impact_player:
+                raise IllegalEvent("these playing conditions have no impact players")
+            used = [
+                s
+                for s in state.substitutions
+                if s["team"] == e.team
+                and s["replacement"]
+                and _replacement_kind(str(s["reason"])) == "impact"
+            ]
+            if used:
+                raise IllegalEvent(f"{e.team} has already brought on its impact player")
+        if kind == "concussion" and not rules.concussion_replacements:
+            raise IllegalEvent("these playing conditions have no concussion replacements")
         active[active.index(e.player_out)] = e.player_in
+    if drop_bowler and inn is not None:
+        if inn.over_deliveries == 0:
+            _unname_bowler(inn)
+        inn.bowler = None
     state.substitutions.append(
         {
             "team": e.team,
             "in": e.player_in,
             "out": e.player_out,
             "replacement": e.replacement,
-            "reason": e.reason,
+            "reason": reason,
         }
     )
-    _touch(state, state.live)
+    _touch(state, inn)
 
 
 def _penalty(state: MatchState, e: ev.PenaltyRuns) -> None:
     state.setup.team(e.team)
-    if _count(e.runs, "penalty runs") < 1:
+    if _count(e.runs, "penalty runs", MAX_PENALTY) < 1:
         raise IllegalEvent("penalty runs must be at least 1")
+    if not state.setup.rules.penalty_allowed(e.runs):
+        raise IllegalEvent(_penalty_units(state))
     if state.override is not None or state.abandoned:
         raise IllegalEvent("the match is over")
     inn = state.live
@@ -467,48 +606,103 @@ def _penalty(state: MatchState, e: ev.PenaltyRuns) -> None:
         state.finished = not next_innings(state)
 
 
+def _penalty_units(state: MatchState) -> str:
+    unit = state.setup.rules.over_rate_penalty
+    extra = f" and {unit} per over behind the over rate" if unit else ""
+    return f"penalty runs are awarded 5 at a time (Law 41){extra}"
+
+
 # --- bowling --------------------------------------------------------------------------------
+
+
+def bowler_refusal(
+    state: MatchState, inn: Innings, bowler: str, *, mid_over: bool = False
+) -> tuple[str, str] | None:
+    """(code, reason) why ``bowler`` may not bowl the next (or the rest of this) over, or None.
+
+    Codes in ``cricket.errors.OVERRIDABLE`` are refusals the umpires may overrule."""
+    if bowler not in state.active[inn.bowling]:
+        return "not_in_side", f"{bowler} is not in the {inn.bowling} side"
+    return side_bowler_refusal(state, inn, bowler, mid_over=mid_over)
+
+
+def side_bowler_refusal(
+    state: MatchState, inn: Innings, bowler: str, *, mid_over: bool = False
+) -> tuple[str, str] | None:
+    """``bowler_refusal`` for a player known to be in the fielding side (the scoreboard asks
+    for each of them after every ball)."""
+    rules = state.setup.rules
+    if mid_over and bowler == inn.bowler:
+        return "already_bowling", f"{bowler} is already bowling this over"
+    if bowler in inn.last_over_bowlers:
+        if len(inn.last_over_bowlers) > 1 and rules.law_17_8:
+            return (
+                "bowled_part_of_previous_over",
+                f"{bowler} bowled part of the previous over (Law 17.8)",
+            )
+        if bowler != inn.last_over_bowler:
+            return None  # replaced during the last over, which Law 17.8 is not enforcing
+        limit = rules.consecutive_limit
+        if limit is not None and inn.streak >= limit:
+            if limit == 1:
+                return "consecutive_overs", f"{bowler} bowled the previous over"
+            return "consecutive_overs", f"{bowler} has bowled {inn.streak} overs in a row"
+    if inn.super_over:
+        return None
+    card = inn.bowlers.get(bowler)
+    if card is None:
+        return None
+    quota = rules.max_overs_per_bowler
+    if quota is not None and card.overs_started >= quota:
+        return "bowler_quota", f"{bowler} has bowled the maximum {quota} overs"
+    most = rules.max_balls_per_bowler
+    if most is not None and card.balls + max(inn.over_len - inn.balls, 1) > most:
+        if card.balls >= most:
+            return "bowler_quota", f"{bowler} has bowled the maximum {most} balls"
+        return "bowler_quota", f"{bowler} has {most - card.balls} of {most} balls left"
+    return None
 
 
 def bowler_problem(state: MatchState, inn: Innings, bowler: str, *, mid_over: bool = False) -> str:
     """Why ``bowler`` may not bowl the next (or the rest of this) over; "" if they may."""
-    rules = state.setup.rules
-    if bowler not in state.active[inn.bowling]:
-        return f"{bowler} is not in the {inn.bowling} side"
-    if bowler == inn.last_over_bowler and not rules.consecutive_overs_allowed:
-        return f"{bowler} bowled the previous over"
-    if mid_over and bowler == inn.bowler:
-        return f"{bowler} is already bowling this over"
-    card = inn.bowlers.get(bowler)
-    quota = rules.max_overs_per_bowler
-    if (
-        quota is not None
-        and not inn.super_over
-        and card is not None
-        and card.overs_started >= quota
-    ):
-        return f"{bowler} has bowled the maximum {quota} overs"
-    return ""
+    refusal = bowler_refusal(state, inn, bowler, mid_over=mid_over)
+    return refusal[1] if refusal else ""
+
+
+def _unname_bowler(inn: Innings) -> None:
+    """The bowler named for the next over will not bowl it: give the quota back."""
+    if inn.bowler is None:
+        return
+    prev = inn.bowlers[inn.bowler]
+    prev.overs_started -= 1
+    if prev.overs_started == 0 and prev.balls == 0 and prev.runs == 0 and not prev.wides:
+        del inn.bowlers[inn.bowler]
 
 
 def _new_bowler(state: MatchState, e: ev.NewBowler) -> None:
-    inn = _live(state, "a bowler change")
+    inn = _live(state, "a bowler change", e.override)
     if not isinstance(e.bowler, str):
         raise IllegalEvent("bowler must be a name")
+    if not isinstance(e.mid_over, bool):
+        raise IllegalEvent("mid_over must be true or false")
+    override = _text(e.override, "override")
     started = inn.over_deliveries > 0
     if e.mid_over and not started:
         raise IllegalEvent("no over in progress; name the bowler of the next over instead")
     if not e.mid_over and started:
         raise IllegalEvent(f"{inn.bowler} is in the middle of an over; use a mid-over change")
-    problem = bowler_problem(state, inn, e.bowler, mid_over=e.mid_over)
-    if problem:
-        raise IllegalEvent(problem)
-    if not e.mid_over and inn.bowler is not None:
-        # Changing the named bowler before the first ball: give the quota back.
-        prev = inn.bowlers[inn.bowler]
-        prev.overs_started -= 1
-        if prev.overs_started == 0 and prev.balls == 0 and prev.runs == 0 and not prev.wides:
-            del inn.bowlers[inn.bowler]
+    refusal = bowler_refusal(state, inn, e.bowler, mid_over=e.mid_over)
+    if refusal is not None:
+        code, reason = refusal
+        if code not in OVERRIDABLE:
+            raise IllegalEvent(reason, code=code)
+        if not override:
+            raise IllegalEvent(reason + OVERRIDE_HINT, code=code)
+    _reopen(state, inn, f"{e.bowler} came on to bowl", override)
+    if refusal is not None:
+        _note(state, inn, refusal[0], refusal[1], override)
+    if not e.mid_over:
+        _unname_bowler(inn)
     card = inn.bowlers.get(e.bowler)
     if card is None:
         card = inn.bowlers[e.bowler] = BowlerCard(e.bowler)
@@ -520,10 +714,35 @@ def _new_bowler(state: MatchState, e: ev.NewBowler) -> None:
 
 def _miscounted(state: MatchState, e: ev.MiscountedOver) -> None:
     inn = _live(state, "a miscounted over")
-    if _count(e.balls, "balls in the over") <= inn.balls:
+    balls = _count(e.balls, "balls in the over", 2 * MAX_BALLS_PER_OVER)
+    reason = _text(e.reason, "reason")
+    if balls < inn.balls or (balls == inn.balls and inn.over_deliveries == 0):
         raise IllegalEvent(f"{inn.balls} legal balls of this over have already been bowled")
-    inn.over_len = e.balls
+    if balls == 0:
+        raise IllegalEvent("an over has at least one legal ball")
+    if balls == inn.balls and inn.bowler is None:
+        raise IllegalEvent("name the bowler who finishes the over first")
+    over = inn.overs + 1
+    bpo = state.setup.rules.balls_per_over
+    # One note per over: a later count replaces an earlier one.
+    inn.notes[:] = [n for n in inn.notes if not (n["code"] == "over_length" and n["over"] == over)]
+    inn.over_len = balls
+    if balls != bpo:
+        inn.notes.append(
+            {
+                "seq": state.applied + 1,
+                "innings": inn.number,
+                "over": over,
+                "code": "over_length",
+                "text": f"over {over} had {balls} legal balls instead of {bpo}",
+                "reason": reason or "the umpire's count",
+            }
+        )
+    if balls == inn.balls:
+        # Called "over" after extras that followed the last legal ball of a short over.
+        _end_over(state, inn)
     _touch(state, inn)
+    _check_innings_over(state, inn)
 
 
 # --- the delivery ---------------------------------------------------------------------------
@@ -551,15 +770,29 @@ def _label(d: ev.Delivery) -> str:
 def _check_delivery(state: MatchState, inn: Innings, d: ev.Delivery) -> bool:
     """All the checks for a delivery; returns whether the named batters swap the strike."""
     rules = state.setup.rules
-    for name in ("runs", "wides", "noballs", "byes", "legbyes", "penalty"):
-        _count(getattr(d, name), name.replace("noballs", "no-ball runs"))
+    counts = (d.runs, d.byes, d.legbyes, d.wides, d.noballs, d.penalty)
+    # The common case in one test (every count a small whole number); the reasons below.
+    if not all(type(c) is int and 0 <= c <= MAX_RUNS_PER_BALL for c in counts):
+        for name in ("runs", "byes", "legbyes"):
+            _count(getattr(d, name), name, MAX_RUNS_PER_BALL)
+        _count(d.wides, "wides", rules.wide_runs + MAX_RUNS_PER_BALL)
+        _count(d.noballs, "no-ball runs", rules.no_ball_runs + MAX_RUNS_PER_BALL)
+        _count(d.penalty, "penalty runs", MAX_PENALTY)
+    if d.penalty and not rules.penalty_allowed(d.penalty):
+        raise IllegalEvent(_penalty_units(state))
+    if d.front_foot is not True and d.front_foot is not False:
+        raise IllegalEvent("front_foot must be true or false")
     if d.wides and d.noballs:
         raise IllegalEvent("a ball cannot be both a wide and a no-ball")
     if d.wides and d.wides < rules.wide_runs:
         raise IllegalEvent(f"a wide is worth at least {rules.wide_runs}")
     if d.wides and (d.runs or d.byes or d.legbyes):
         raise IllegalEvent("runs off a wide are all wides; none off the bat, no byes")
-    if d.noballs and d.noballs != rules.no_ball_runs:
+    if d.noballs and (
+        d.noballs < rules.no_ball_runs
+        if rules.no_ball_byes_are_no_balls
+        else d.noballs != rules.no_ball_runs
+    ):
         raise IllegalEvent(
             f"a no-ball is worth {rules.no_ball_runs} (record other runs as runs or byes)"
         )
@@ -657,10 +890,12 @@ def _dismissal(state: MatchState, inn: Innings, w: ev.Wicket) -> str:
 
 
 def _delivery(state: MatchState, d: ev.Delivery) -> None:
-    inn = _live(state, "a delivery")
+    inn = _live(state, "a delivery", d.override)
     swap = _check_delivery(state, inn, d)
     rules = state.setup.rules
     # Checks done: from here on, mutate.
+    if inn.closed:
+        _reopen(state, inn, "a ball was bowled", d.override)
     if swap:
         inn.striker, inn.non_striker = inn.non_striker, inn.striker
     striker, non_striker = inn.striker, inn.non_striker
@@ -677,6 +912,8 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
     ex["legbyes"] += d.legbyes
     ex["penalty"] += d.penalty
     bc = inn.bowlers[inn.bowler]
+    if inn.bowler not in inn.this_over_bowlers:
+        inn.this_over_bowlers.append(inn.bowler)
     charged = d.runs + d.wides + d.noballs
     bc.runs += charged
     inn.over_conceded += charged
@@ -705,9 +942,16 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
     label = _label(d)
     inn.this_over.append(label)
     if rules.free_hit:
-        inn.free_hit = bool(d.noballs) or (inn.free_hit and not d.legal)
+        earned = bool(d.noballs) and (d.front_foot or not rules.free_hit_front_foot_only)
+        inn.free_hit = earned or (inn.free_hit and not d.legal)
     # Ends: odd runs actually run rotate the strike (boundaries and penalties are not run).
-    moved = (0 if boundary else d.runs) + d.byes + d.legbyes + max(0, d.wides - rules.wide_runs)
+    moved = (
+        (0 if boundary else d.runs)
+        + d.byes
+        + d.legbyes
+        + max(0, d.wides - rules.wide_runs)
+        + max(0, d.noballs - rules.no_ball_runs)
+    )
     if moved % 2:
         inn.striker, inn.non_striker = inn.non_striker, inn.striker
     for w in d.wickets:
@@ -724,6 +968,7 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
         ocard = inn.batters[out]
         ocard.status = "out"
         ocard.dismissal = _dismissal(state, inn, w)
+        ocard.how_out = w.kind
         if w.kind in ev.BOWLER_WICKETS:
             bc.wickets += 1
         _vacate(inn, out)
@@ -737,7 +982,15 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
 def _end_over(state: MatchState, inn: Innings) -> None:
     assert inn.bowler is not None
     bc = inn.bowlers[inn.bowler]
-    bpo = state.setup.rules.balls_per_over
+    rules = state.setup.rules
+    bpo = rules.balls_per_over
+    bowlers = tuple(inn.this_over_bowlers) or (inn.bowler,)
+    if len(bowlers) == 1 and inn.last_over_bowlers == bowlers:
+        inn.streak += 1
+    else:
+        inn.streak = 1
+    inn.last_over_bowlers = bowlers
+    inn.this_over_bowlers = []
     if inn.over_bowlers == 1:
         if inn.over_conceded == 0 and inn.over_len >= bpo:
             bc.maidens += 1
@@ -753,7 +1006,8 @@ def _end_over(state: MatchState, inn: Innings) -> None:
     inn.bowler = None
     inn.last_over = inn.this_over
     inn.this_over = []
-    inn.striker, inn.non_striker = inn.non_striker, inn.striker
+    if inn.overs % rules.change_ends_every == 0:
+        inn.striker, inn.non_striker = inn.non_striker, inn.striker
 
 
 _HANDLERS = {

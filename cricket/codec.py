@@ -11,15 +11,29 @@ from cricket import events as ev
 from cricket.errors import IllegalEvent
 from cricket.setup import MatchSetup, Rules, Team
 
-# Fields that are counts of runs or balls: never negative.
-_COUNTS = {"runs", "wides", "noballs", "byes", "legbyes", "penalty", "balls", "overs", "wickets"}
+# The largest integer JavaScript holds exactly (Number.MAX_SAFE_INTEGER): no count may pass it,
+# whatever the engine's own, tighter, bounds on runs and balls say.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+# Fields added to events after their first release: left out of an event's dict while they
+# hold their default, so the dicts of old events (and what old clients read) do not change.
+_LATER_FIELDS: dict[type, tuple[str, ...]] = {
+    ev.Delivery: ("front_foot", "override"),
+    ev.NewBatter: ("override",),
+    ev.NewBowler: ("override",),
+    ev.MiscountedOver: ("reason",),
+    ev.RevisedTarget: ("balls",),
+}
 
 
 def event_to_dict(event: ev.Event) -> dict[str, Any]:
     """A JSON-safe dict with a "kind" key, e.g. {"kind": "delivery", "runs": 4, ...}."""
     out: dict[str, Any] = {"kind": ev.kind_of(event)}
+    later = _LATER_FIELDS.get(type(event), ())
     for f in dataclasses.fields(event):  # type: ignore[arg-type]
         value = getattr(event, f.name)
+        if f.name in later and value == f.default:
+            continue
         if f.name == "wickets" and isinstance(event, ev.Delivery):
             value = [
                 {
@@ -44,8 +58,10 @@ def _check(value: Any, hint: Any, where: str) -> Any:
             try:
                 return _check(value, option, where)
             except IllegalEvent as exc:
-                errors.append(str(exc))
-        raise IllegalEvent(errors[-1] if errors else f"{where} has the wrong type")
+                # "must be null" says least about a value that is there: report another.
+                errors.append((option is type(None), str(exc)))
+        errors.sort(key=lambda e: e[0])
+        raise IllegalEvent(errors[0][1] if errors else f"{where} has the wrong type")
     if hint is type(None):
         if value is not None:
             raise IllegalEvent(f"{where} must be null")
@@ -59,6 +75,8 @@ def _check(value: Any, hint: Any, where: str) -> Any:
             raise IllegalEvent(f"{where} must be a whole number")
         if value < 0:
             raise IllegalEvent(f"{where} cannot be negative")
+        if value > MAX_SAFE_INTEGER:
+            raise IllegalEvent(f"{where} is too large")
         return value
     if hint is str:
         if not isinstance(value, str):

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from cricket import events as ev
+from cricket.conditions import PRESETS
+from cricket.cricsheet_conditions import DISMISSED_BY_BOWLER, deliveries, infer_rules
 from cricket.errors import IllegalEvent
 from cricket.match import Match
 from cricket.result import outcome as match_outcome
-from cricket.setup import MatchSetup, Rules, Team
+from cricket.setup import MatchSetup, Team
 
 VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
-# Law 18.11 (new batter takes strike after a catch) applies from this date.
-CATCH_LAW_FROM = "2022-10-01"
 RETIRED = {"retired hurt": "hurt", "retired not out": "not out", "retired out": "out"}
+# Result methods that are rain rules (Cricsheet's labels, shown as recorded, e.g. "(D/L)").
+RAIN_METHODS = ("D/L", "DLS", "VJD")
+# The reason given when the importer records what the umpires allowed against the conditions.
+IMPORT_OVERRIDE = "as recorded in the match data"
 
 
 class CricsheetError(IllegalEvent):
@@ -47,11 +51,9 @@ def _read(source: str | Path | dict[str, Any]) -> dict[str, Any]:
 
 def _replacement_ins(data: dict[str, Any]) -> dict[str, list[str]]:
     ins: dict[str, list[str]] = {}
-    for inn in data["innings"]:
-        for over in inn.get("overs", []):
-            for d in over.get("deliveries", []):
-                for r in (d.get("replacements") or {}).get("match", []):
-                    ins.setdefault(r["team"], []).append(r["in"])
+    for _idx, _inn, d in deliveries(data):
+        for r in (d.get("replacements") or {}).get("match", []):
+            ins.setdefault(r["team"], []).append(r["in"])
     return ins
 
 
@@ -67,39 +69,14 @@ def _setup(data: dict[str, Any]) -> MatchSetup:
         listed = list(players.get(name) or [])
         if not listed:  # very old files have no players list: collect names from the deliveries
             listed = _names_from_deliveries(data, name)
-        subs = [p for p in ins.get(name, []) if p in listed or p not in listed]
+        subs = list(dict.fromkeys(ins.get(name, [])))
         xi = [p for p in listed if p not in subs]
-        built.append(Team(name, tuple(xi), tuple(dict.fromkeys(subs))))
-    match_type = str(info.get("match_type", ""))
-    multi = match_type in ("Test", "MDM")
-    overs = info.get("overs")
-    if multi:
-        overs = None
-    supers = [i for i in data["innings"] if i.get("super_over")]
-    out = info.get("outcome") or {}
-    tie_break = "none"
-    if supers:
-        tie_break = "super_overs" if len(supers) > 2 else "super_over"
-        if out.get("eliminator") and len(supers) >= 2:
-            a, b = (_innings_runs(i) for i in supers[-2:])
-            if a == b:
-                tie_break = "super_over_boundary_count"
-    date = str((info.get("dates") or [""])[0])
-    rules = Rules(
-        overs=overs if isinstance(overs, int) else None,
-        balls_per_over=int(info.get("balls_per_over", 6)),
-        innings_per_side=2 if multi else 1,
-        max_overs_per_bowler=None if multi or not isinstance(overs, int) else math.ceil(overs / 5),
-        free_hit=not multi and date >= "2015-07-05",
-        follow_on=200 if match_type == "Test" else (150 if multi else None),
-        tie_break=tie_break,
-        new_batter_on_strike_after_catch=date >= CATCH_LAW_FROM,
-    )
+        built.append(Team(name, tuple(xi), tuple(subs)))
     toss = info.get("toss") or {}
     return MatchSetup(
         home=built[0],
         away=built[1],
-        rules=rules,
+        rules=infer_rules(data),
         toss_winner=toss.get("winner"),
         toss_decision=toss.get("decision"),
     )
@@ -107,44 +84,113 @@ def _setup(data: dict[str, Any]) -> MatchSetup:
 
 def _names_from_deliveries(data: dict[str, Any], team: str) -> list[str]:
     names: dict[str, None] = {}
-    for inn in data["innings"]:
-        for over in inn.get("overs", []):
-            for d in over.get("deliveries", []):
-                if inn.get("team") == team:
-                    names[d["batter"]] = None
-                    names[d["non_striker"]] = None
-                else:
-                    names[d["bowler"]] = None
+    for _idx, inn, d in deliveries(data):
+        if inn.get("team") == team:
+            names[d["batter"]] = None
+            names[d["non_striker"]] = None
+        else:
+            names[d["bowler"]] = None
     return list(names)
 
 
-def _innings_runs(inn: dict[str, Any]) -> int:
-    pen = inn.get("penalty_runs") or {}
-    return int(
-        sum(d["runs"]["total"] for o in inn.get("overs", []) for d in o.get("deliveries", []))
-        + int(pen.get("pre", 0))
-        + int(pen.get("post", 0))
-    )
-
-
-def _int(value: Any, what: str, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+def _int(value: Any, what: str, where: object) -> int:
+    if type(value) is not int or value < 0:
+        if isinstance(where, tuple):
+            where = "innings {}, over {}, ball {}".format(*where)
         raise CricsheetError(f"{where}: {what} must be a non-negative whole number, not {value!r}")
     return value
+
+
+def _overs_parts(value: Any, bpo: int) -> tuple[int, int] | None:
+    """Cricsheet's target overs (18, 25.3 or "25.3") as whole overs and balls."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    whole, _, part = str(value).partition(".")
+    if not whole.isdigit() or (part and not part.isdigit()):
+        return None
+    balls = int(part) if part else 0
+    return (int(whole), balls) if balls < bpo else None
+
+
+def _legal(d: dict[str, Any]) -> bool:
+    e = d.get("extras") or {}
+    return not e.get("wides") and not e.get("noballs")
 
 
 class _Importer:
     def __init__(self, setup: MatchSetup, data: dict[str, Any]) -> None:
         self.setup = setup
         self.data = data
-        self.match = Match(setup)
-        self.where = ""
+        # No checkpoints: an import only appends (an undo replays from the start).
+        self.match = Match(setup, checkpoint_every=0)
+        self._where: str | tuple[int, int, int] = ""
+        outcome = data["info"].get("outcome") or {}
+        method = outcome.get("method")
+        self.rain = str(method) if method in RAIN_METHODS else ""
+        # Replacements Cricsheet lists after the player already played, by the ball they move to.
+        self.early: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self.moved: set[int] = set()
+        # No-balls that cannot have earned a free hit (a striker was out bowled, caught... off
+        # the next legal ball): under front-foot free hits they were called for something else.
+        self.not_front_foot: set[int] = set()
+        self._plan()
+
+    def _plan(self) -> None:
+        first_seen: dict[str, tuple[int, int]] = {}
+        records: list[tuple[tuple[int, int], dict[str, Any]]] = []
+        for idx, inn in enumerate(self.data["innings"]):
+            pos = 0
+            chain: list[int] = []
+            for over in inn.get("overs") or []:
+                for d in over.get("deliveries") or []:
+                    key = (idx, pos)
+                    pos += 1
+                    for who in ("batter", "non_striker", "bowler"):
+                        first_seen.setdefault(str(d.get(who)), key)
+                    for r in (d.get("replacements") or {}).get("match", []):
+                        records.append((key, r))
+                    extras = d.get("extras") or {}
+                    if extras.get("noballs"):
+                        chain.append(id(d))
+                    elif _legal(d):
+                        if chain and any(
+                            w.get("kind") in DISMISSED_BY_BOWLER
+                            and w.get("player_out") == d.get("batter")
+                            for w in d.get("wickets") or []
+                        ):
+                            self.not_front_foot.update(chain)
+                        chain = []
+        for key, r in records:
+            first = first_seen.get(str(r.get("in")))
+            if first is not None and first < key:
+                self.early.setdefault(first, []).append(r)
+                self.moved.add(id(r))
+
+    @property
+    def where(self) -> str:
+        """Where the importer is, for error messages ("innings 2, over 14, ball 3")."""
+        if isinstance(self._where, tuple):
+            return "innings {}, over {}, ball {}".format(*self._where)
+        return self._where
+
+    @where.setter
+    def where(self, value: str) -> None:
+        self._where = value
 
     def emit(self, event: ev.Event) -> None:
         try:
             self.match.apply(event)
+            return
         except IllegalEvent as exc:
-            raise CricsheetError(f"{self.where}: {exc}" if self.where else str(exc)) from None
+            error = exc
+        # What the umpires allowed against the conditions is in the data: record it as such.
+        if error.overridable and not getattr(event, "override", True):
+            try:
+                self.match.apply(dataclasses.replace(event, override=IMPORT_OVERRIDE))  # type: ignore[call-arg, arg-type]
+                return
+            except IllegalEvent as exc:
+                error = exc
+        raise CricsheetError(f"{self.where}: {error}" if self.where else str(error)) from None
 
     def run(self) -> list[ev.Event]:
         rules = self.setup.rules
@@ -172,23 +218,19 @@ class _Importer:
             self.emit(ev.StartInnings(team, super_over=so, follow_on=follow_on))
             if not so:
                 regular_seen.append(team)
-            live = self.match.state.live
-            target = inn.get("target")
-            if isinstance(target, dict) and live is not None and not so and rules.overs is not None:
-                natural = self.match.state.target(live)
-                t_overs = target.get("overs")
-                t_runs = target.get("runs")
-                new_overs = (
-                    int(t_overs)
-                    if isinstance(t_overs, (int, float)) and t_overs != rules.overs
-                    else None
-                )
-                new_runs = t_runs if isinstance(t_runs, int) and t_runs != natural else None
-                if new_overs is not None or new_runs is not None:
-                    method = (self.data["info"].get("outcome") or {}).get("method") or "DLS"
-                    self.emit(ev.RevisedTarget(new_runs, new_overs, str(method)))
+            revision, at_stoppage = self._revision(inn)
+            if revision is not None and not at_stoppage:
+                self.emit(revision)
             self._overs(idx, inn)
             self.where = f"innings {idx + 1}"
+            live = self.match.state.live
+            if revision is not None and at_stoppage and live is not None:
+                # Play was called off: the target is the par score at this point plus one.
+                self.emit(dataclasses.replace(revision, overs=live.overs, balls=live.balls or None))
+            for player in inn.get("absent_hurt") or []:
+                live = self.match.state.live
+                if live is not None and player in self.match.state.available(live):
+                    self.emit(ev.Absent(str(player)))
             if not so and not inn.get("declared") and self._ended_all_out(idx):
                 # Cricsheet does not record absent batters: the innings ended with fewer than
                 # ten wickets because nobody else could bat (absent or retired hurt).
@@ -204,6 +246,70 @@ class _Importer:
         self._result()
         return list(self.match.events)
 
+    def _revision(self, inn: dict[str, Any]) -> tuple[ev.RevisedTarget | None, bool]:
+        """The rain-rule revision of a chase, and whether it comes at the stoppage (the target
+        Cricsheet gives is then the par score there plus one, as in a chase won "by runs")."""
+        rules = self.setup.rules
+        state = self.match.state
+        live = state.live
+        if live is None or live.super_over or rules.overs is None or len(state.regular()) != 2:
+            return None, False
+        natural = state.target(live)
+        out = self.data["info"].get("outcome") or {}
+        winner, by = out.get("winner"), out.get("by") or {}
+        chaser_won_by_runs = winner == live.batting and "runs" in by
+        # Level with par when play was called off (all out, the tie is on the target itself).
+        par_tie = out.get("result") == "tie" and not self._all_out(inn)
+        target = inn.get("target")
+        if isinstance(target, dict):
+            t_runs = target.get("runs")
+            if not isinstance(t_runs, int) or isinstance(t_runs, bool):
+                t_runs = None
+            parts = _overs_parts(target.get("overs"), rules.balls_per_over)
+            if (chaser_won_by_runs or par_tie) and self.rain and t_runs is not None:
+                return ev.RevisedTarget(t_runs, method=self.rain), True
+            new_overs = parts if parts is not None and parts != (rules.overs, 0) else None
+            new_runs = t_runs if t_runs is not None and t_runs != natural else None
+            if new_overs is None and new_runs is None:
+                return None, False
+            return (
+                ev.RevisedTarget(
+                    new_runs,
+                    new_overs[0] if new_overs else None,
+                    self.rain,
+                    (new_overs[1] or None) if new_overs else None,
+                ),
+                False,
+            )
+        if not self.rain:
+            return None, False
+        # No target in the file: the official result implies it.
+        balls = [d for o in inn.get("overs") or [] for d in o.get("deliveries") or []]
+        pen = int((inn.get("penalty_runs") or {}).get("pre") or 0)
+        final = pen + sum(int(d["runs"]["total"]) for d in balls)
+        if winner == live.bowling and "runs" in by:
+            return ev.RevisedTarget(final + int(by["runs"]) + 1, method=self.rain), False
+        if chaser_won_by_runs:
+            return ev.RevisedTarget(final - int(by["runs"]) + 1, method=self.rain), True
+        if winner == live.batting and balls:
+            before = final - int(balls[-1]["runs"]["total"])
+            if natural is not None and before < natural <= final:
+                return ev.RevisedTarget(natural, method=self.rain), False
+            return ev.RevisedTarget(before + 1, method=self.rain), False
+        return ev.RevisedTarget(natural, method=self.rain), False
+
+    def _all_out(self, inn: dict[str, Any]) -> bool:
+        """Whether the innings lost all its wickets in the file."""
+        team = self.setup.team(str(inn.get("team")))
+        wickets = sum(
+            1
+            for o in inn.get("overs") or []
+            for d in o.get("deliveries") or []
+            for w in d.get("wickets") or []
+            if w.get("kind") not in ("retired hurt", "retired not out")
+        )
+        return wickets >= len(team.players) - 1
+
     def _overs(self, idx: int, inn: dict[str, Any]) -> None:
         overs = inn.get("overs") or []
         flat: list[tuple[int, int, dict[str, Any]]] = []
@@ -212,47 +318,72 @@ class _Importer:
                 flat.append((int(o.get("over", 0)), k, d))
         miscounted = inn.get("miscounted_overs") or {}
         legal_per_over: dict[int, int] = {}
+        trailing: dict[int, bool] = {}
         for onum, _k, d in flat:
-            e = d.get("extras") or {}
-            if not e.get("wides") and not e.get("noballs"):
+            legal = isinstance(d, dict) and _legal(d)
+            if legal:
                 legal_per_over[onum] = legal_per_over.get(onum, 0) + 1
+            trailing[onum] = not legal
         last_over = flat[-1][0] if flat else -1
         legal_so_far = 0
         for pos, (onum, k, d) in enumerate(flat):
             if k == 0:
                 legal_so_far = 0
-            self.where = f"innings {idx + 1}, over {onum}, ball {legal_so_far + 1}"
+            self._where = (idx + 1, onum, legal_so_far + 1)
             if not isinstance(d, dict) or not all(
                 x in d for x in ("batter", "non_striker", "bowler", "runs")
             ):
                 raise CricsheetError(
                     f"{self.where}: delivery lacks batter, non_striker, bowler or runs"
                 )
+            for r in self.early.get((idx, pos), []):
+                self._replacement(r)
             nxt = flat[pos + 1][2] if pos + 1 < len(flat) else None
-            self._delivery(
-                d, nxt, onum, k, legal_per_over.get(onum, 0), onum == last_over, miscounted
+            balls = (miscounted.get(str(onum)) or {}).get("balls")
+            length = int(balls) if balls is not None else legal_per_over.get(onum, 0)
+            miscount = length != self.setup.rules.balls_per_over and (
+                onum != last_over or balls is not None
             )
-            e = d.get("extras") or {}
-            if not e.get("wides") and not e.get("noballs"):
+            self._delivery(d, nxt, length if miscount else None, trailing[onum])
+            if _legal(d):
                 legal_so_far += 1
+            ends_over = nxt is None or flat[pos + 1][0] != onum
+            live = self.match.state.live
+            if (
+                ends_over
+                and miscount
+                and trailing[onum]
+                and live is not None
+                and live.over_deliveries
+                and live.balls == length
+            ):
+                # Extras after the last legal ball of a miscounted over: the umpire called over.
+                self.emit(ev.MiscountedOver(length))
+
+    def _replacement(self, r: dict[str, Any]) -> None:
+        inn = self.match.state.live
+        if inn is not None and r.get("out") in (inn.striker, inn.non_striker):
+            self.emit(ev.Retirement(str(r["out"]), "hurt"))
+        self.emit(ev.Substitute(r["team"], r["in"], r["out"], True, str(r.get("reason", ""))))
 
     def _delivery(
         self,
         d: dict[str, Any],
         nxt: dict[str, Any] | None,
-        onum: int,
-        k: int,
-        legal_in_over: int,
-        last: bool,
-        miscounted: dict[str, Any],
+        miscount: int | None,
+        trailing: bool,
     ) -> None:
         state = self.match.state
         inn = state.live
         if inn is None:
-            raise CricsheetError(f"{self.where}: a ball after the innings ended")
+            last = state.innings[-1] if state.innings else None
+            if last is None or last.close_reason not in ("target", "overs"):
+                raise CricsheetError(f"{self.where}: a ball after the innings ended")
+            inn = last  # play went on after it should have ended: the events carry overrides
         reps = d.get("replacements") or {}
         for r in reps.get("match", []):
-            self.emit(ev.Substitute(r["team"], r["in"], r["out"], True, str(r.get("reason", ""))))
+            if id(r) not in self.moved:
+                self._replacement(r)
         for r in reps.get("role", []):
             if r.get("role") == "batter" and r.get("out") in (inn.striker, inn.non_striker):
                 self.emit(ev.Retirement(r["out"], "hurt"))
@@ -274,21 +405,26 @@ class _Importer:
                     self.emit(ev.Retirement(str(gone[0]), "hurt"))
                 self.emit(ev.NewBatter(name))
         bpo = self.setup.rules.balls_per_over
-        if inn.bowler is None:
+        if inn.bowler is None and inn.over_deliveries:
+            self.emit(ev.NewBowler(bowler, mid_over=True))  # the bowler was replaced mid-over
+        elif inn.bowler is None:
             self.emit(ev.NewBowler(bowler))
-            balls = (miscounted.get(str(onum)) or {}).get("balls")
-            length = int(balls) if balls is not None else legal_in_over
-            if length != bpo and length > 0 and (length > bpo or not last or balls is not None):
-                self.emit(ev.MiscountedOver(length))
+            if miscount is not None and miscount > 0:
+                if not trailing:
+                    self.emit(ev.MiscountedOver(miscount))
+                elif miscount >= bpo:
+                    # Keep the over open for the extras after its last legal ball; the
+                    # importer ends it with the true count after them.
+                    self.emit(ev.MiscountedOver(miscount + 1))
         elif inn.bowler != bowler:
             self.emit(ev.NewBowler(bowler, mid_over=True))
         runs = d["runs"]
         e = d.get("extras") or {}
-        where = self.where
+        where = self._where
         noballs = _int(e.get("noballs", 0), "noballs", where)
         byes = _int(e.get("byes", 0), "byes", where)
         nb_value = self.setup.rules.no_ball_runs
-        if noballs > nb_value:  # old files fold byes into the no-ball figure
+        if noballs > nb_value and not self.setup.rules.no_ball_byes_are_no_balls:
             byes += noballs - nb_value
             noballs = nb_value
         ws: list[ev.Wicket] = []
@@ -315,16 +451,28 @@ class _Importer:
             striker=batter,
             non_striker=non_striker,
             bowler=bowler,
+            front_foot=id(d) not in self.not_front_foot,
         )
+        if nxt is not None and ws:
+            delivery = self._predict_crossing(delivery, nxt)
         self.emit(delivery)
         if nxt is not None and ws:
-            self._infer_crossing(delivery, nxt)
+            self._check_crossing(delivery, nxt)
         for r in after:
             live = self.match.state.live
-            if isinstance(r, ev.TimedOut) or (
-                live is not None and r.player in (live.striker, live.non_striker)
-            ):
+            at_crease = live is not None and r.player in (live.striker, live.non_striker)
+            if isinstance(r, ev.TimedOut) or at_crease:
                 self.emit(r)
+            elif r.reason == "out" and self._can_come_in(r.player):
+                # Retired out without facing (a side giving up its innings): they came in
+                # and retired at once.
+                self.emit(ev.NewBatter(r.player))
+                self.emit(r)
+
+    def _can_come_in(self, player: str) -> bool:
+        state = self.match.state
+        inn = state.live or (state.innings[-1] if state.innings else None)
+        return inn is not None and inn.vacancy and player in state.available(inn)
 
     def _ended_all_out(self, idx: int) -> bool:
         """Whether an innings that stopped short (wickets, overs and target to spare) was all out.
@@ -350,40 +498,77 @@ class _Importer:
             and not out.get("method")
         )
 
-    def _infer_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> None:
-        """Cricsheet does not say whether batters crossed; the next ball's ends tell us."""
-        rules = self.setup.rules
-        crossing = [
-            i
-            for i, w in enumerate(delivery.wickets)
-            if w.kind == "run out"
-            or (
-                w.kind in ("caught", "caught and bowled")
-                and not rules.new_batter_on_strike_after_catch
-            )
-        ]
+    def _crossing(self, delivery: ev.Delivery) -> int | None:
+        """Index of the first wicket whose crossing decides the ends (run out, or a catch
+        under the Laws before 2022), or None."""
+        old_catch = not self.setup.rules.new_batter_on_strike_after_catch
+        for i, w in enumerate(delivery.wickets):
+            if w.kind == "run out" or (old_catch and w.kind in ("caught", "caught and bowled")):
+                return i
+        return None
+
+    @staticmethod
+    def _toggled(delivery: ev.Delivery, i: int) -> ev.Delivery:
+        w = delivery.wickets[i]
+        fixed = dataclasses.replace(w, crossed=not w.crossed)
+        return dataclasses.replace(
+            delivery, wickets=(*delivery.wickets[:i], fixed, *delivery.wickets[i + 1 :])
+        )
+
+    @staticmethod
+    def _wanted(survivor: str, slot: str, nxt: dict[str, Any]) -> str:
+        if nxt["batter"] == survivor:
+            return "striker"
+        return "non_striker" if nxt["non_striker"] == survivor else slot
+
+    def _predict_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> ev.Delivery:
+        """Cricsheet does not say whether batters crossed; the next ball's ends tell us. Work
+        out where the not-out batter ends without crossing (as the engine will) and set
+        ``crossed`` when the next ball has them at the other end."""
+        i = self._crossing(delivery)
         inn = self.match.state.live
-        if not crossing or inn is None:
+        if i is None or inn is None:
+            return delivery
+        rules = self.setup.rules
+        striker, non_striker = delivery.striker, delivery.non_striker
+        out = {w.player_out or striker for w in delivery.wickets}
+        survivors = [p for p in (striker, non_striker) if p is not None and p not in out]
+        if len(survivors) != 1:
+            return delivery
+        boundary = delivery.boundary if delivery.boundary is not None else delivery.runs in (4, 6)
+        moved = (
+            (0 if boundary else delivery.runs)
+            + delivery.byes
+            + delivery.legbyes
+            + max(0, delivery.wides - rules.wide_runs)
+            + max(0, delivery.noballs - rules.no_ball_runs)
+        )
+        on_strike = (moved % 2 == 1) != (survivors[0] == striker)
+        for w in delivery.wickets:
+            if w.kind in ("caught", "caught and bowled") and rules.new_batter_on_strike_after_catch:
+                on_strike = False  # Law 18.11: the not-out batter goes to the far end
+        over_ends = delivery.legal and inn.balls + 1 >= inn.over_len
+        if over_ends and (inn.overs + 1) % rules.change_ends_every == 0:
+            on_strike = not on_strike
+        slot = "striker" if on_strike else "non_striker"
+        if self._wanted(survivors[0], slot, nxt) != slot:
+            return self._toggled(delivery, i)
+        return delivery
+
+    def _check_crossing(self, delivery: ev.Delivery, nxt: dict[str, Any]) -> None:
+        """If the prediction was wrong (an unusual ball), record the delivery the other way."""
+        i = self._crossing(delivery)
+        inn = self.match.state.live
+        if i is None or inn is None:
             return
         out = {w.player_out for w in delivery.wickets}
         survivors = [p for p in (inn.striker, inn.non_striker) if p is not None and p not in out]
         if not survivors:
             return
-        s = survivors[0]
-        slot = "striker" if inn.striker == s else "non_striker"
-        want = (
-            "striker"
-            if nxt["batter"] == s
-            else ("non_striker" if nxt["non_striker"] == s else slot)
-        )
-        if want == slot:
-            return
-        i = crossing[0]
-        w = delivery.wickets[i]
-        fixed = ev.Wicket(w.kind, w.player_out, w.fielders, crossed=True, end=w.end)
-        wickets = (*delivery.wickets[:i], fixed, *delivery.wickets[i + 1 :])
-        self.match.undo()
-        self.emit(ev.Delivery(**{**delivery.__dict__, "wickets": wickets}))
+        slot = "striker" if inn.striker == survivors[0] else "non_striker"
+        if self._wanted(survivors[0], slot, nxt) != slot:
+            self.match.undo()
+            self.emit(self._toggled(delivery, i))
 
     def _result(self) -> None:
         info = self.data["info"]
@@ -439,8 +624,7 @@ class _Importer:
         return hits[0], hits[1]
 
 
-def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event]]:
-    """Read a Cricsheet match (path or parsed dict) into a setup and an event log."""
+def _import(source: str | Path | dict[str, Any]) -> _Importer:
     data = _read(source)
     try:
         setup = _setup(data)
@@ -448,13 +632,27 @@ def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event
         raise CricsheetError(f"match info: {exc}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CricsheetError(f"match info is malformed: {exc!r}") from None
-    importer = _Importer(setup, data)
+    importer: _Importer | None = None
     try:
-        return setup, importer.run()
+        importer = _Importer(setup, data)
+        importer.run()
     except IllegalEvent:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise CricsheetError(f"{importer.where}: malformed delivery data ({exc!r})") from None
+        where = importer.where if importer is not None else "innings"
+        raise CricsheetError(f"{where}: malformed delivery data ({exc!r})") from None
+    return importer
+
+
+def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event]]:
+    """Read a Cricsheet match (path or parsed dict) into a setup and an event log."""
+    importer = _import(source)
+    return importer.setup, list(importer.match.events)
+
+
+def load_match(source: str | Path | dict[str, Any]) -> Match:
+    """Read a Cricsheet match into a scored Match (what ``load`` gives, already applied)."""
+    return _import(source).match
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -462,7 +660,7 @@ def load(source: str | Path | dict[str, Any]) -> tuple[MatchSetup, list[ev.Event
 
 def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     """Cricsheet JSON (data version 1.1.0) for a setup and event log."""
-    match = Match(setup)
+    match = Match(setup, checkpoint_every=0)  # replayed once, never edited
     rules = setup.rules
     innings_out: list[dict[str, Any]] = []
     pending_subs: list[dict[str, Any]] = []
@@ -470,6 +668,9 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     for event in events:
         state = match.state
         inn = state.live
+        overridden = isinstance(event, (ev.Delivery, ev.NewBatter, ev.NewBowler)) and event.override
+        if inn is None and state.innings and overridden:
+            inn = state.innings[-1]  # play went on after the innings should have ended
         if isinstance(event, ev.Delivery) and inn is not None:
             cur = innings_out[-1]
             if not cur["overs"] or cur["overs"][-1]["over"] != inn.overs:
@@ -569,7 +770,11 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
         if target is not None:
             entry["target"] = {"runs": target}
             if inn.overs_limit is not None:
-                entry["target"]["overs"] = inn.overs_limit
+                entry["target"]["overs"] = (
+                    float(inn.overs_limit_display or 0)
+                    if inn.overs_limit_balls
+                    else inn.overs_limit
+                )
         if not entry["overs"] and not inn.forfeited:
             entry.pop("overs")
     info: dict[str, Any] = {
@@ -580,6 +785,10 @@ def dump(setup: MatchSetup, events: list[ev.Event]) -> dict[str, Any]:
     }
     if rules.overs is not None:
         info["overs"] = rules.overs
+    if rules.preset in PRESETS and rules.preset not in ("custom",):
+        # Cricsheet has no field for the conditions; the competition's name lets an import
+        # infer them again (The Hundred's sets, English 2-run no-balls).
+        info["event"] = {"name": PRESETS[rules.preset].label}
     if setup.toss_winner:
         info["toss"] = {"winner": setup.toss_winner, "decision": setup.toss_decision}
     res = match_outcome(state)
@@ -598,22 +807,26 @@ def _last_delivery(entry: dict[str, Any]) -> dict[str, Any] | None:
 def _match_type(setup: MatchSetup) -> str:
     r = setup.rules
     if r.innings_per_side == 2:
-        return "Test"
+        return "Test" if r.preset in ("", "test") else "MDM"
     if r.overs == 50:
         return "ODI"
-    if r.overs == 20 and r.balls_per_over == 6:
+    if r.overs == 20:
         return "T20"
     return "limited"
 
 
 def _cricsheet_outcome(res: Any) -> dict[str, Any]:
     if res.outcome == "win":
-        out: dict[str, Any] = {"winner": res.winner, "by": dict(res.by)}
+        out: dict[str, Any] = {"winner": res.winner}
+        if res.by:
+            out["by"] = dict(res.by)
         if res.method:
             out["method"] = res.method
         return out
     if res.outcome == "tie":
         out = {"result": "tie"}
+        if res.method and res.method != "bowl-out":
+            out["method"] = res.method
         if res.winner:
             out["bowl_out" if res.method == "bowl-out" else "eliminator"] = res.winner
         return out

@@ -3,6 +3,12 @@
 An event's number (``at``) is its 1-based position in the match's events (``Match.events``);
 the app's log numbers its entries separately (``seq``), undos and edits included.
 Names left as ``None`` on a Delivery mean "whoever the state says"; given names are checked.
+
+``override`` (on Delivery, NewBatter and NewBowler) records what the umpires allowed that the
+playing conditions forbid: the engine refuses such an event with an ``IllegalEvent`` whose
+``overridable`` is true, and accepts it again with ``override`` set to the reason, adding a
+note to the scorecard. Fields added after the first release default to "as before", and the
+codec leaves them out of an event's dict while they hold their default.
 """
 
 from __future__ import annotations
@@ -58,6 +64,10 @@ class Delivery:
     striker: str | None = None
     non_striker: str | None = None
     bowler: str | None = None
+    # Under front-foot-only free hits: False for a no-ball called for something else (height,
+    # a fielder's position), which earns no free hit. Ignored on other balls and other rules.
+    front_foot: bool = True
+    override: str = ""
 
     @property
     def total(self) -> int:
@@ -82,6 +92,7 @@ class NewBatter:
     """A batter walks in to the vacant end (the striker's end first when both are vacant)."""
 
     player: str
+    override: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,13 +101,19 @@ class NewBowler:
 
     bowler: str
     mid_over: bool = False
+    override: str = ""
 
 
 @dataclass(frozen=True)
 class MiscountedOver:
-    """The umpire's over in progress has this many legal balls instead of the usual number."""
+    """The umpire's over in progress has this many legal balls instead of the usual number.
+
+    Entered when the over has exactly that many legal balls, it ends the over at once (the
+    umpire called "over" after extras that followed the last legal ball of a short over).
+    The scorecard notes every miscounted over, with ``reason`` if given."""
 
     balls: int
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,11 +172,17 @@ class Forfeit:
 
 @dataclass(frozen=True)
 class RevisedTarget:
-    """Rain rules: the scorer enters revised overs and/or target for the current or next innings."""
+    """Rain rules: the scorer enters revised overs and/or target for the current or next innings.
+
+    ``balls`` adds part of an over to ``overs`` (25.3 overs is ``overs=25, balls=3``). Entered
+    during an innings with the overs already bowled, it ends the innings there: play was
+    called off and the result compares the score with the par score (``runs - 1``).
+    ``method`` labels the result, e.g. "(DLS)"; an empty method labels nothing."""
 
     runs: int | None = None
     overs: int | None = None
     method: str = "DLS"
+    balls: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ and edits."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 
 from cricket.apply import apply_event
@@ -26,10 +25,13 @@ class Match:
     ``commentary[i]`` describes ``events[i]``, rewritten by every replay, so it never goes stale.
     """
 
-    def __init__(self, setup: MatchSetup) -> None:
+    def __init__(self, setup: MatchSetup, *, checkpoint_every: int = CHECKPOINT_EVERY) -> None:
+        """``checkpoint_every=0`` keeps no checkpoints but the start (an importer that only
+        appends need not pay for them; undo and edits then replay from the first event)."""
         if not isinstance(setup, MatchSetup):
             raise IllegalEvent("a match needs a MatchSetup")
         self.setup = setup
+        self._every = checkpoint_every
         self._events: list[Event] = []
         self._lines: list[Line] = []
         self.state = MatchState.initial(setup)
@@ -43,7 +45,7 @@ class Match:
             try:
                 match.apply(event)
             except IllegalEvent as exc:
-                raise IllegalEvent(
+                raise exc.again(
                     f"event #{match.event_count + 1} ({kind_of(event)}): {exc}"
                 ) from None
         return match
@@ -62,8 +64,7 @@ class Match:
         return len(self._events)
 
     def _clone(self, state: MatchState) -> MatchState:
-        # The setup is immutable, so share it instead of copying it.
-        return copy.deepcopy(state, {id(self.setup): self.setup})
+        return state.clone()
 
     def apply(self, event: Event) -> int:
         """Apply one event; return its number. Illegal events raise and change nothing."""
@@ -80,7 +81,7 @@ class Match:
         self._events.append(event)
         self._lines.append(line)
         n = len(self._events)
-        if n % CHECKPOINT_EVERY == 0:
+        if self._every and n % self._every == 0:
             self._checkpoints[n] = self._clone(self.state)
         return n
 
@@ -96,10 +97,12 @@ class Match:
             try:
                 lines.append(step(state, events[i]))
             except IllegalEvent as exc:
+                # Not overridable: an override on the edit would not reach the later event.
                 raise IllegalEvent(
-                    f"that change would make event #{i + 1} ({kind_of(events[i])}) illegal: {exc}"
+                    f"that change would make event #{i + 1} ({kind_of(events[i])}) illegal: {exc}",
+                    code="edit_conflict",
                 ) from None
-            if (i + 1) % CHECKPOINT_EVERY == 0:
+            if self._every and (i + 1) % self._every == 0:
                 checkpoints[i + 1] = self._clone(state)
         return state, checkpoints, lines
 

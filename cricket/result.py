@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cricket.state import Innings, MatchState
 
 SUPER_OVER_BREAKS = ("super_over", "super_overs", "super_over_boundary_count")
+FEWER_WICKETS = "Lost fewer wickets"  # Cricsheet's name for the method
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def next_innings(state: MatchState) -> list[NextInnings]:
         if n == 2:
             options = [NextInnings(first)]
             lead = state.team_total(first) - state.team_total(second)
-            if rules.follow_on is not None and lead >= rules.follow_on:
+            margin = rules.follow_on_margin
+            if margin is not None and lead >= margin:
                 options.append(NextInnings(second, follow_on=True))
             return options
         # n == 3: no fourth innings after an innings defeat.
@@ -133,7 +135,7 @@ def regular_outcome(state: MatchState) -> Outcome | None:
     assert target is not None
     scored = state.team_total(chaser) if per_side == 2 else last.runs
     need = target - 1 if per_side == 1 else target - 1 + state.team_total(chaser, upto=last.number)
-    method = last.method if last.revised_target is not None else None
+    method = (last.method or None) if last.revised else None
     if last.close_reason == "target":
         return Outcome(
             "win",
@@ -157,7 +159,7 @@ def regular_outcome(state: MatchState) -> Outcome | None:
             (("runs", scored - need),),
         )
     if scored == need:
-        return Outcome("tie", "match tied", None, method)
+        return Outcome("tie", _method("match tied", method), None, method)
     return Outcome(
         "win",
         _method(f"{other} won by {_plural(need - scored, 'run')}", method),
@@ -237,4 +239,9 @@ def outcome(state: MatchState) -> Outcome | None:
         bc = _boundary_count(state)
         if bc:
             return Outcome("tie", f"match tied; {bc}", bc.split(" won on ")[0])
-    return Outcome("tie", "match tied", None, base.method)
+    if rules.tie_break == "fewer_wickets" and len(state.regular()) == 2:
+        one, two = state.regular()
+        if one.wickets != two.wickets:
+            side = one.batting if one.wickets < two.wickets else two.batting
+            return Outcome("win", f"{side} won (lost fewer wickets)", side, FEWER_WICKETS)
+    return Outcome("tie", base.text, None, base.method)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cricket.apply import bowler_problem
+from cricket.apply import side_bowler_refusal
 from cricket.commentary import ball_kind
+from cricket.errors import OVERRIDABLE
 from cricket.match import Match
 from cricket.result import next_innings, outcome
 from cricket.state import Innings, MatchState, overs_text
+
+NO_REFUSAL: tuple[None, None] = (None, None)
 
 
 def _balls(labels: list[str]) -> list[dict[str, str]]:
@@ -74,6 +77,7 @@ def _innings_dict(state: MatchState, inn: Innings) -> dict[str, Any]:
         "overs": inn.overs_display,
         "legal_balls": inn.legal_balls,
         "overs_limit": inn.overs_limit,
+        "overs_limit_text": inn.overs_limit_display,
         "extras": dict(inn.extras, total=sum(inn.extras.values())),
         "batting": batting,
         "yet_to_bat": [p for p in state.active[inn.batting] if p not in inn.batters],
@@ -99,6 +103,7 @@ def _innings_dict(state: MatchState, inn: Innings) -> dict[str, Any]:
         "target": state.target(inn),
         "revised": inn.revised_target is not None,
         "score": score_text(inn),
+        "notes": [dict(n) for n in inn.notes],
     }
 
 
@@ -132,7 +137,7 @@ def _equation(state: MatchState, inn: Innings) -> tuple[str | None, float | None
     bpo = state.setup.rules.balls_per_over
     if inn.overs_limit is None:
         return f"{inn.batting} need {need} run{'s' * (need != 1)} to win", None
-    left = inn.overs_limit * bpo - inn.overs * bpo - inn.balls
+    left = (inn.overs_limit - inn.overs) * bpo + inn.overs_limit_balls - inn.balls
     rrr = round(need * bpo / left, 2) if left > 0 else None
     return (
         f"{inn.batting} need {need} run{'s' * (need != 1)} from {left} ball{'s' * (left != 1)}",
@@ -209,9 +214,18 @@ def snapshot(match: Match) -> dict[str, Any]:
     wait = awaiting(state)
     eligible: list[dict[str, Any]] = []
     if live is not None:
+        mid_over = live.over_deliveries > 0
         for player in state.active[live.bowling]:
-            why = bowler_problem(state, live, player, mid_over=live.over_deliveries > 0)
-            eligible.append({"name": player, "eligible": not why, "reason": why or None})
+            code, reason = side_bowler_refusal(state, live, player, mid_over=mid_over) or NO_REFUSAL
+            eligible.append(
+                {
+                    "name": player,
+                    "eligible": code is None,
+                    "reason": reason,
+                    "code": code,
+                    "overridable": code in OVERRIDABLE,
+                }
+            )
     options = [
         {"batting": o.batting, "super_over": o.super_over, "follow_on": o.follow_on}
         for o in next_innings(state)
@@ -239,6 +253,7 @@ def snapshot(match: Match) -> dict[str, Any]:
         "status": status,
         "result": res.text if res else None,
         "winner": res.winner if res else None,
+        "notes": state.notes(),
         "events": match.event_count,
     }
 

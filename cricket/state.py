@@ -1,10 +1,13 @@
 """Mutable state derived from the event log: the match, its innings and their scorecards.
 
-Only ``cricket.apply`` mutates these objects; everything else reads them.
+Only ``cricket.apply`` mutates these objects; everything else reads them. ``clone()`` copies
+a state for checkpoints and undo far faster than ``copy.deepcopy``: each class copies its own
+containers (a test checks that a clone equals a deep copy and shares nothing mutable).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from cricket.setup import MatchSetup, Team
@@ -26,6 +29,11 @@ class BatterCard:
     sixes: int = 0
     status: str = "batting"  # batting | not out | out | retired hurt | retired not out | absent
     dismissal: str = ""
+    # How the innings ended in Cricsheet's words ("caught", "retired hurt", ...), "" if it has not.
+    how_out: str = ""
+
+    def clone(self) -> BatterCard:
+        return copy.copy(self)  # every field is immutable
 
 
 @dataclass
@@ -42,6 +50,9 @@ class BowlerCard:
     wides: int = 0
     noballs: int = 0
 
+    def clone(self) -> BowlerCard:
+        return copy.copy(self)  # every field is immutable
+
 
 @dataclass
 class Partnership:
@@ -53,6 +64,12 @@ class Partnership:
     balls: int = 0
     contributions: dict[str, int] = field(default_factory=dict)
     open: bool = True
+
+    def clone(self) -> Partnership:
+        new = copy.copy(self)
+        new.batters = list(self.batters)
+        new.contributions = dict(self.contributions)
+        return new
 
 
 @dataclass
@@ -66,7 +83,10 @@ class Innings:
     follow_on: bool = False
     max_wickets: int = 10
     overs_limit: int | None = None
+    # Balls of a part over added to ``overs_limit`` (a revised limit of 25.3 overs).
+    overs_limit_balls: int = 0
     revised_target: int | None = None
+    revised: bool = False
     method: str | None = None
     runs: int = 0
     wickets: int = 0
@@ -91,6 +111,11 @@ class Innings:
     non_striker: str | None = None
     bowler: str | None = None
     last_over_bowler: str | None = None
+    # Everyone who bowled part of the over in progress / the last over (Law 17.8), and how many
+    # overs in a row the sole bowler of the last over has bowled.
+    this_over_bowlers: list[str] = field(default_factory=list)
+    last_over_bowlers: tuple[str, ...] = ()
+    streak: int = 0
     this_over: list[str] = field(default_factory=list)
     last_over: list[str] = field(default_factory=list)
     free_hit: bool = False
@@ -98,7 +123,36 @@ class Innings:
     close_reason: str = ""  # all out | overs | target | declared | forfeited | ended | abandoned
     declared: bool = False
     forfeited: bool = False
+    # What the umpires allowed that the conditions forbid, and over-length miscounts: one dict
+    # per note (seq, innings, over, code, text, reason).
+    notes: list[dict[str, object]] = field(default_factory=list)
     version: int = 0
+
+    def clone(self) -> Innings:
+        new = copy.copy(self)
+        new.extras = dict(self.extras)
+        new.batters = {k: v.clone() for k, v in self.batters.items()}
+        new.bowlers = {k: v.clone() for k, v in self.bowlers.items()}
+        new.fow = [dict(f) for f in self.fow]
+        new.partnerships = [p.clone() for p in self.partnerships]
+        new.this_over = list(self.this_over)
+        new.last_over = list(self.last_over)
+        new.this_over_bowlers = list(self.this_over_bowlers)
+        new.notes = [dict(n) for n in self.notes]
+        return new
+
+    @property
+    def limit_reached(self) -> bool:
+        """Whether the innings has had all its overs (and part over) of a limited innings."""
+        if self.overs_limit is None:
+            return False
+        return (self.overs, self.balls) >= (self.overs_limit, self.overs_limit_balls)
+
+    @property
+    def overs_limit_display(self) -> str | None:
+        if self.overs_limit is None:
+            return None
+        return overs_text(self.overs_limit, self.overs_limit_balls)
 
     @property
     def overs_display(self) -> str:
@@ -123,13 +177,16 @@ class MatchState:
     active: dict[str, list[str]] = field(default_factory=dict)
     substitutions: list[dict[str, object]] = field(default_factory=list)
     pending_penalty: dict[str, int] = field(default_factory=dict)
-    pending_revision: tuple[int | None, int | None, str] | None = None
+    # Runs, overs, balls and method of a revision entered before the innings it applies to.
+    pending_revision: tuple[int | None, int | None, int, str] | None = None
     absent: dict[str, set[str]] = field(default_factory=dict)
     finished: bool = False
     abandoned: bool = False
     abandon_reason: str = ""
     override: dict[str, object] | None = None
     bowl_out: tuple[str, int | None, int | None] | None = None  # winner, winner's hits, loser's
+    # Events applied so far: the sequence number of the next one is ``applied + 1``.
+    applied: int = 0
     version: int = 0
 
     @classmethod
@@ -140,6 +197,17 @@ class MatchState:
             absent={t.name: set() for t in setup.teams},
         )
 
+    def clone(self) -> MatchState:
+        """A copy sharing nothing mutable (the setup is immutable, so it is shared)."""
+        new = copy.copy(self)
+        new.innings = [i.clone() for i in self.innings]
+        new.active = {k: list(v) for k, v in self.active.items()}
+        new.substitutions = [dict(s) for s in self.substitutions]
+        new.pending_penalty = dict(self.pending_penalty)
+        new.absent = {k: set(v) for k, v in self.absent.items()}
+        new.override = dict(self.override) if self.override is not None else None
+        return new
+
     @property
     def live(self) -> Innings | None:
         """The innings in progress, if any."""
@@ -149,6 +217,11 @@ class MatchState:
 
     def team(self, name: str) -> Team:
         return self.setup.team(name)
+
+    def notes(self) -> list[dict[str, object]]:
+        """Every note of every innings, in the order they were made (only the last innings
+        can gain notes, so innings order is that order)."""
+        return [n for inn in self.innings for n in inn.notes]
 
     def regular(self) -> list[Innings]:
         return [i for i in self.innings if not i.super_over]

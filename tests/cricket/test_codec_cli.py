@@ -91,6 +91,7 @@ def test_the_cli_prints_a_scorecard() -> None:
         "New Zealand won by 1 run",
     ]
     j = json.loads(_cli("scorecard", "--json", str(DATA / "1144530.json")).stdout)
+    assert j["file"] == str(DATA / "1144530.json")
     assert j["innings"][2] == {
         "team": "England",
         "runs": 15,
@@ -98,6 +99,11 @@ def test_the_cli_prints_a_scorecard() -> None:
         "overs": "1",
         "declared": False,
         "super_over": True,
+        "batting": [
+            {"name": "BA Stokes", "runs": 8, "balls": 3, "how_out": "not out"},
+            {"name": "JC Buttler", "runs": 7, "balls": 3, "how_out": "not out"},
+        ],
+        "bowling": [{"name": "TA Boult", "overs": "1", "maidens": 0, "runs": 15, "wickets": 0}],
     }
     assert "England won on boundary count" in j["result"]
 
@@ -172,3 +178,33 @@ def test_the_engine_imports_only_the_standard_library() -> None:
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]", r.stdout
+
+
+def test_the_cli_scores_many_files_in_one_process_one_json_line_each(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    files = [str(DATA / "1173070.json"), str(bad), str(DATA / "1388394.json")]
+    r = _cli("scorecard", *files, "--json")
+    assert r.returncode == 1  # one file could not be scored
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [line["file"] for line in lines] == files
+    assert sorted(lines[0]) == ["file", "innings", "result"]
+    assert lines[0]["result"] == "Australia won by 85 runs"
+    assert sorted(lines[1]) == ["error", "file"]
+    assert "is not JSON" in lines[1]["error"]
+    assert lines[2]["result"] == "no result"
+    innings = lines[0]["innings"][1]
+    assert sorted(innings) == [
+        "batting",
+        "bowling",
+        "declared",
+        "overs",
+        "runs",
+        "super_over",
+        "team",
+        "wickets",
+    ]
+    assert sorted(innings["batting"][0]) == ["balls", "how_out", "name", "runs"]
+    assert sorted(innings["bowling"][0]) == ["maidens", "name", "overs", "runs", "wickets"]
+    ok = _cli("scorecard", str(DATA / "1173070.json"), str(DATA / "1388394.json"), "--json")
+    assert (ok.returncode, len(ok.stdout.splitlines())) == (0, 2)
