@@ -12,7 +12,16 @@ from cricket import events as ev
 from cricket.conditions import MAX_BALLS_PER_OVER
 from cricket.errors import OVERRIDABLE, IllegalEvent
 from cricket.result import next_innings, outcome
-from cricket.state import BatterCard, BowlerCard, Innings, MatchState, Partnership
+from cricket.state import (
+    BatterCard,
+    BowlerCard,
+    CloseReason,
+    Innings,
+    MatchState,
+    Official,
+    Partnership,
+)
+from cricket.values import is_whole_number
 
 NON_STRIKER_OUTS = frozenset({"run out", "obstructing the field", "handled the ball"})
 NO_BALL_OUTS = frozenset(
@@ -33,7 +42,7 @@ OVERRIDE_HINT = "; record it anyway with an override if the umpires allowed it"
 
 
 def _count(value: object, what: str, high: int | None = None) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not is_whole_number(value):
         raise IllegalEvent(f"{what} must be a whole number")
     if value < 0:
         raise IllegalEvent(f"{what} cannot be negative")
@@ -198,7 +207,7 @@ def _start_innings(state: MatchState, e: ev.StartInnings) -> None:
     _touch(state, inn)
 
 
-def _close(state: MatchState, inn: Innings, reason: str) -> None:
+def _close(state: MatchState, inn: Innings, reason: CloseReason) -> None:
     """Close an innings; the match ends when no further innings is possible."""
     inn.closed = True
     inn.close_reason = reason
@@ -320,7 +329,7 @@ def _result(state: MatchState, e: ev.Result) -> None:
     inn = state.live
     if inn is not None:
         _close(state, inn, "ended")
-    state.override = {"outcome": e.outcome, "text": text, "winner": e.winner, "method": e.method}
+    state.override = Official(e.outcome, text, e.winner, e.method)
     state.finished = True
     _touch(state, inn)
 
@@ -442,7 +451,8 @@ def _retirement(state: MatchState, e: ev.Retirement) -> None:
         card.status, card.dismissal = "out", "retired out"
         _fall(inn, e.player)
     else:
-        card.status = card.dismissal = f"retired {e.reason}"
+        card.status = "retired hurt" if e.reason == "hurt" else "retired not out"
+        card.dismissal = card.status
     card.how_out = f"retired {e.reason}"
     _touch(state, inn)
     _check_innings_over(state, inn)

@@ -10,6 +10,7 @@ from typing import Any
 from cricket import events as ev
 from cricket.errors import IllegalEvent
 from cricket.setup import MatchSetup, Rules, Team
+from cricket.values import is_whole_number
 
 # The largest integer JavaScript holds exactly (Number.MAX_SAFE_INTEGER): no count may pass it,
 # whatever the engine's own, tighter, bounds on runs and balls say.
@@ -62,6 +63,12 @@ def _check(value: Any, hint: Any, where: str) -> Any:
                 errors.append((option is type(None), str(exc)))
         errors.sort(key=lambda e: e[0])
         raise IllegalEvent(errors[0][1] if errors else f"{where} has the wrong type")
+    if origin is typing.Literal:
+        # A name from a fixed vocabulary: text here; which names the cricket allows (with the
+        # scorer's reason) is the engine's to say when the event is applied.
+        if not isinstance(value, str):
+            raise IllegalEvent(f"{where} must be text")
+        return value
     if hint is type(None):
         if value is not None:
             raise IllegalEvent(f"{where} must be null")
@@ -71,7 +78,7 @@ def _check(value: Any, hint: Any, where: str) -> Any:
             raise IllegalEvent(f"{where} must be true or false")
         return value
     if hint is int:
-        if not isinstance(value, int) or isinstance(value, bool):
+        if not is_whole_number(value):
             raise IllegalEvent(f"{where} must be a whole number")
         if value < 0:
             raise IllegalEvent(f"{where} cannot be negative")

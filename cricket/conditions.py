@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cricket.errors import IllegalEvent
+from cricket.values import is_whole_number
 
 TIE_BREAKS = (
     "none",
@@ -261,7 +262,7 @@ def rules_for(name: str, **overrides: Any) -> Rules:
 def _whole(value: object, what: str, low: int, high: int, *, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    if not is_whole_number(value) or not low <= value <= high:
         raise IllegalEvent(f"{what} must be a whole number from {low} to {high}")
 
 

@@ -14,9 +14,15 @@ from cricket.errors import IllegalEvent
 from cricket.match import Match
 from cricket.result import outcome as match_outcome
 from cricket.setup import MatchSetup, Team
+from cricket.values import is_whole_number
 
 VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
-RETIRED = {"retired hurt": "hurt", "retired not out": "not out", "retired out": "out"}
+RETIRED: dict[str, ev.RetirementReason] = {
+    "retired hurt": "hurt",
+    "retired not out": "not out",
+    "retired out": "out",
+}
+_NO_WINNER: dict[str, ev.ResultKind] = {"tie": "tie", "draw": "draw", "no result": "no result"}
 # Result methods that are rain rules (Cricsheet's labels, shown as recorded, e.g. "(D/L)").
 RAIN_METHODS = ("D/L", "DLS", "VJD")
 # The reason given when the importer records what the umpires allowed against the conditions.
@@ -263,7 +269,7 @@ class _Importer:
         target = inn.get("target")
         if isinstance(target, dict):
             t_runs = target.get("runs")
-            if not isinstance(t_runs, int) or isinstance(t_runs, bool):
+            if not is_whole_number(t_runs):
                 t_runs = None
             parts = _overs_parts(target.get("overs"), rules.balls_per_over)
             if (chaser_won_by_runs or par_tie) and self.rain and t_runs is not None:
@@ -438,7 +444,7 @@ class _Importer:
                     after.append(ev.TimedOut(w["player_out"]))
             else:
                 fielders = tuple(f["name"] for f in w.get("fielders", []) if "name" in f)
-                ws.append(ev.Wicket(str(kind), w.get("player_out"), fielders))
+                ws.append(ev.Wicket(ev.as_wicket_kind(kind), w.get("player_out"), fielders))
         delivery = ev.Delivery(
             runs=_int(runs.get("batter", 0), "batter runs", where),
             boundary=False if runs.get("non_boundary") else None,
@@ -609,7 +615,7 @@ class _Importer:
                 )
             )
         elif result in ("tie", "draw", "no result"):
-            self.emit(ev.Result(str(result)))
+            self.emit(ev.Result(_NO_WINNER[result]))
 
     def _bowl_out_hits(self, winner: str) -> tuple[int | None, int | None]:
         """Hits per side from ``info.bowl_out`` (a list of {"bowler", "outcome": hit/miss})."""

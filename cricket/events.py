@@ -14,9 +14,11 @@ codec leaves them out of an event's dict while they hold their default.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-# Dismissals that can happen on a delivery; "timed out" and "retired out" happen between balls.
-DELIVERY_WICKETS = (
+from cricket.errors import IllegalEvent
+
+WicketKind = Literal[
     "bowled",
     "caught",
     "caught and bowled",
@@ -27,11 +29,25 @@ DELIVERY_WICKETS = (
     "handled the ball",
     "obstructing the field",
     "hit the ball twice",
-)
+]
+"""Dismissals that can happen on a delivery; "timed out" and "retired out" happen between balls."""
+RetirementReason = Literal["hurt", "not out", "out"]
+ResultKind = Literal["win", "tie", "draw", "no result"]
+
+DELIVERY_WICKETS: tuple[WicketKind, ...] = get_args(WicketKind)
 BOWLER_WICKETS = frozenset(
     {"bowled", "caught", "caught and bowled", "lbw", "stumped", "hit wicket"}
 )
-RETIREMENT_REASONS = ("hurt", "not out", "out")
+RETIREMENT_REASONS: tuple[RetirementReason, ...] = get_args(RetirementReason)
+RESULT_KINDS: tuple[ResultKind, ...] = get_args(ResultKind)
+
+
+def as_wicket_kind(value: object) -> WicketKind:
+    """`value` as a dismissal on a delivery, or IllegalEvent saying which there are."""
+    for kind in DELIVERY_WICKETS:
+        if value == kind:
+            return kind
+    raise IllegalEvent(f"unknown dismissal {value!r}; one of {', '.join(DELIVERY_WICKETS)}")
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ class Wicket:
     unfinished run (so the survivor ends at the other end); ``end`` ("striker" or "non_striker")
     optionally names the end where the wicket was broken and is checked against ``crossed``."""
 
-    kind: str
+    kind: WicketKind
     player_out: str | None = None
     fielders: tuple[str, ...] = ()
     crossed: bool = False
@@ -121,7 +137,7 @@ class Retirement:
     """A batter retires: "hurt" or "not out" (may resume later) or "out" (a wicket)."""
 
     player: str
-    reason: str = "hurt"
+    reason: RetirementReason = "hurt"
 
 
 @dataclass(frozen=True)
@@ -214,7 +230,7 @@ class Result:
     """The official result as entered by the scorer, overriding the computed one.
     ``outcome`` is "win", "tie", "draw" or "no result"."""
 
-    outcome: str
+    outcome: ResultKind
     winner: str | None = None
     runs: int | None = None
     wickets: int | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cricket.events import ResultKind
 from cricket.state import Innings, MatchState
 
 SUPER_OVER_BREAKS = ("super_over", "super_overs", "super_over_boundary_count")
@@ -23,7 +24,7 @@ class NextInnings:
 class Outcome:
     """A match result; ``text`` is the scorebook line, e.g. "England won by 5 wickets"."""
 
-    outcome: str  # win | tie | draw | no result
+    outcome: ResultKind
     text: str
     winner: str | None = None
     method: str | None = None
@@ -199,12 +200,7 @@ def outcome(state: MatchState) -> Outcome | None:
     """The match result, or None while the match is in progress."""
     if state.override is not None:
         o = state.override
-        return Outcome(
-            str(o["outcome"]),
-            str(o["text"]),
-            o.get("winner") if isinstance(o.get("winner"), str) else None,  # type: ignore[arg-type]
-            o.get("method") if isinstance(o.get("method"), str) else None,  # type: ignore[arg-type]
-        )
+        return Outcome(o.outcome, o.text, o.winner, o.method)
     if not state.finished:
         return None
     multi = state.setup.rules.innings_per_side == 2

@@ -6,7 +6,7 @@ rebuilds the innings in progress. Treat returned dicts as read-only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from cricket.apply import side_bowler_refusal
 from cricket.commentary import ball_kind
@@ -115,7 +115,11 @@ def score_text(inn: Innings) -> str:
     return text + (" [super over]" if inn.super_over else "")
 
 
-def awaiting(state: MatchState) -> str:
+Awaiting = Literal["match_over", "innings_start", "new_batter", "new_bowler", "delivery"]
+"""What the scorer must enter next (the console offers the matching pad)."""
+
+
+def awaiting(state: MatchState) -> Awaiting:
     """What the scorer must enter next."""
     if state.finished or state.override is not None:
         return "match_over"

@@ -9,8 +9,26 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Literal
 
+from cricket.events import ResultKind
 from cricket.setup import MatchSetup, Team
+
+BatterStatus = Literal["batting", "not out", "out", "retired hurt", "retired not out", "absent"]
+CloseReason = Literal[
+    "", "all out", "overs", "target", "declared", "forfeited", "ended", "abandoned"
+]
+"""Why an innings closed ("" while it is open)."""
+
+
+@dataclass(frozen=True)
+class Official:
+    """The result as the scorer entered it (a Result event), which overrides the computed one."""
+
+    outcome: ResultKind
+    text: str
+    winner: str | None
+    method: str | None
 
 
 def overs_text(overs: int, balls: int) -> str:
@@ -27,7 +45,7 @@ class BatterCard:
     balls: int = 0
     fours: int = 0
     sixes: int = 0
-    status: str = "batting"  # batting | not out | out | retired hurt | retired not out | absent
+    status: BatterStatus = "batting"
     dismissal: str = ""
     # How the innings ended in Cricsheet's words ("caught", "retired hurt", ...), "" if it has not.
     how_out: str = ""
@@ -120,7 +138,7 @@ class Innings:
     last_over: list[str] = field(default_factory=list)
     free_hit: bool = False
     closed: bool = False
-    close_reason: str = ""  # all out | overs | target | declared | forfeited | ended | abandoned
+    close_reason: CloseReason = ""
     declared: bool = False
     forfeited: bool = False
     # What the umpires allowed that the conditions forbid, and over-length miscounts: one dict
@@ -183,7 +201,7 @@ class MatchState:
     finished: bool = False
     abandoned: bool = False
     abandon_reason: str = ""
-    override: dict[str, object] | None = None
+    override: Official | None = None
     bowl_out: tuple[str, int | None, int | None] | None = None  # winner, winner's hits, loser's
     # Events applied so far: the sequence number of the next one is ``applied + 1``.
     applied: int = 0
@@ -205,7 +223,7 @@ class MatchState:
         new.substitutions = [dict(s) for s in self.substitutions]
         new.pending_penalty = dict(self.pending_penalty)
         new.absent = {k: set(v) for k, v in self.absent.items()}
-        new.override = dict(self.override) if self.override is not None else None
+        new.override = self.override  # frozen: shared
         return new
 
     @property
