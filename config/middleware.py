@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class RequestIdMiddleware:
-    """Take a well-formed X-Request-ID from the proxy or make one."""
+class ResponseMiddleware:
+    """A middleware that sets something up before the view and touches its response after it,
+    for sync and async stacks alike: subclasses define `before` and `after`."""
 
     async_capable = True
     sync_capable = True
@@ -31,25 +32,33 @@ class RequestIdMiddleware:
         if iscoroutinefunction(get_response):
             markcoroutinefunction(self)
 
-    def _begin(self, request: HttpRequest) -> str:
-        given = request.headers.get("X-Request-ID", "")
-        request_id = given if _SAFE_ID.match(given) else new_id()
-        current_id.set(request_id)
-        return request_id
+    def before(self, request: HttpRequest) -> None:
+        """Runs before the view."""
+
+    def after(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        return response
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if iscoroutinefunction(self):
             return self._acall(request)
-        request_id = self._begin(request)
-        response = self.get_response(request)
-        response["X-Request-ID"] = request_id  # type: ignore[index]
-        return response  # type: ignore[return-value]
+        self.before(request)
+        return self.after(request, self.get_response(request))  # type: ignore[arg-type]
 
     async def _acall(self, request: HttpRequest) -> HttpResponse:
-        request_id = self._begin(request)
-        response = await self.get_response(request)  # type: ignore[misc]
-        response["X-Request-ID"] = request_id
-        return response  # type: ignore[no-any-return]
+        self.before(request)
+        return self.after(request, await self.get_response(request))  # type: ignore[misc]
+
+
+class RequestIdMiddleware(ResponseMiddleware):
+    """Take a well-formed X-Request-ID from the proxy or make one."""
+
+    def before(self, request: HttpRequest) -> None:
+        given = request.headers.get("X-Request-ID", "")
+        current_id.set(given if _SAFE_ID.match(given) else new_id())
+
+    def after(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response["X-Request-ID"] = current_id.get()
+        return response
 
 
 RETRY_AFTER_SECONDS = "2"
@@ -74,28 +83,11 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class ServiceUnavailableMiddleware:
+class ServiceUnavailableMiddleware(ResponseMiddleware):
     """Answer a view's database-unavailable error with 503 + Retry-After, never a 500; and give
     every other 503 (e.g. the API's `storage_failed`) a Retry-After too."""
 
-    async_capable = True
-    sync_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], object]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        return self._finish(self.get_response(request))  # type: ignore[arg-type]
-
-    async def _acall(self, request: HttpRequest) -> HttpResponse:
-        return self._finish(await self.get_response(request))  # type: ignore[misc]
-
-    @staticmethod
-    def _finish(response: HttpResponse) -> HttpResponse:
+    def after(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code == 503 and not response.has_header("Retry-After"):
             response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
@@ -126,30 +118,13 @@ def content_security_policy(host: str) -> str:
     )
 
 
-class ContentSecurityPolicyMiddleware:
+class ContentSecurityPolicyMiddleware(ResponseMiddleware):
     """Send the strict Content-Security-Policy on every response (the JavaScript is same-origin
     ES modules and no template has an inline script, style or handler; keep it that way).
 
     In DEBUG, Django's own error pages (which inline their styles) are left without it."""
 
-    async_capable = True
-    sync_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], object]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        return self._add(request, self.get_response(request))  # type: ignore[arg-type]
-
-    async def _acall(self, request: HttpRequest) -> HttpResponse:
-        return self._add(request, await self.get_response(request))  # type: ignore[misc]
-
-    @staticmethod
-    def _add(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def after(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if settings.DEBUG and response.status_code >= 400:
             return response
         if not response.has_header("Content-Security-Policy"):

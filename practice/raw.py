@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+from realtime.answers import answer_lifespan, send_response
 from realtime.types import Receive, Scope, Send
 
 HELP = "send the text 'ping'"
@@ -23,7 +24,7 @@ MAX_MESSAGE_BYTES = int(os.environ.get("CREASE_MAX_MESSAGE_BYTES") or 64 * 1024)
 async def websocket_application(scope: Scope, receive: Receive, send: Send) -> None:
     """Answer `ping` with `pong!` until the client goes away."""
     if scope["type"] == "lifespan":
-        await _lifespan(receive, send)
+        await answer_lifespan(receive, send)
         return
     if scope["type"] == "http":
         await _upgrade_required(send)
@@ -58,26 +59,6 @@ async def websocket_application(scope: Scope, receive: Receive, send: Send) -> N
             await send({"type": "websocket.send", "text": reply})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-
-
 async def _upgrade_required(send: Send) -> None:
     body = b"This endpoint speaks WebSocket only: connect with ws://\n"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 426,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"upgrade", b"websocket"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_response(send, 426, body, headers=[(b"upgrade", b"websocket")])

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
+from realtime.answers import send_response
 from realtime.metrics import REQUESTS_REFUSED
 
 Scope = dict[str, Any]
@@ -51,18 +52,9 @@ async def refuse(scope: Scope, send: Send, status: int, code: str, reason: str) 
     else:
         body = f"{reason}\n".encode()
         content_type = b"text/plain; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", content_type),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
+    await send_response(
+        send, status, body, content_type=content_type, headers=[(b"connection", b"close")]
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 
 from realtime import closecodes
+from realtime.answers import refuse_websocket, send_response
 from realtime.metrics import REFUSED, REQUESTS_REFUSED
 
 logger = logging.getLogger(__name__)
@@ -134,30 +135,14 @@ class Capacity:
             _log_refusal("requests")
             REQUESTS_REFUSED.labels("at_capacity").inc()
             body = b"This server is at capacity; retry in a few seconds.\n"
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [
-                        (b"content-type", b"text/plain; charset=utf-8"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-                        (b"connection", b"close"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            headers = [
+                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                (b"connection", b"close"),
+            ]
+            await send_response(send, 503, body, headers=headers)
             return
         _log_refusal("WebSockets")
         REFUSED.labels("at_capacity").inc()
-        message = await receive()
-        if message["type"] != "websocket.connect":
-            return
-        await send({"type": "websocket.accept"})
-        await send(
-            {
-                "type": "websocket.close",
-                "code": closecodes.TRY_AGAIN_LATER,
-                "reason": "server at capacity: retry after a backoff",
-            }
+        await refuse_websocket(
+            receive, send, closecodes.TRY_AGAIN_LATER, "server at capacity: retry after a backoff"
         )

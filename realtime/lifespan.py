@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from realtime.answers import answer_lifespan
 from realtime.drain import drain_connections
 from realtime.types import ASGIApp, Receive, Scope, Send
 
@@ -16,11 +17,4 @@ class LifespanRouter:
         if scope["type"] != "lifespan":
             await self.app(scope, receive, send)
             return
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await drain_connections()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+        await answer_lifespan(receive, send, on_shutdown=drain_connections)

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from realtime import closecodes
+from realtime.answers import refuse_websocket
 from realtime.metrics import REFUSED, TRACKED_IPS
 from realtime.types import ASGIApp, Receive, Scope, Send
 
@@ -144,14 +145,9 @@ class ConnectionLimits:
 
     @staticmethod
     async def _refuse(receive: Receive, send: Send, reason: str) -> None:
-        message = await receive()
-        if message["type"] != "websocket.connect":
-            return
-        await send({"type": "websocket.accept"})
-        await send(
-            {
-                "type": "websocket.close",
-                "code": closecodes.RATE_LIMITED,
-                "reason": f"rate limited ({reason.replace('_', ' ')}): retry after a backoff",
-            }
+        await refuse_websocket(
+            receive,
+            send,
+            closecodes.RATE_LIMITED,
+            f"rate limited ({reason.replace('_', ' ')}): retry after a backoff",
         )
