@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cricket import events as ev
-from cricket.conditions import MAX_BALLS_PER_OVER
+from cricket.conditions import MAX_BALLS_PER_OVER, Rules
 from cricket.errors import OVERRIDABLE, IllegalEvent
 from cricket.result import next_innings, outcome
 from cricket.state import (
@@ -758,6 +758,18 @@ def _miscounted(state: MatchState, e: ev.MiscountedOver) -> None:
 # --- the delivery ---------------------------------------------------------------------------
 
 
+def runs_run(d: ev.Delivery, rules: Rules, *, boundary: bool) -> int:
+    """The runs the batters ran on a ball: an odd number changes ends (boundaries, the
+    penalty of a wide or no-ball and penalty runs are not run)."""
+    return (
+        (0 if boundary else d.runs)
+        + d.byes
+        + d.legbyes
+        + max(0, d.wides - rules.wide_runs)
+        + max(0, d.noballs - rules.no_ball_runs)
+    )
+
+
 def _label(d: ev.Delivery) -> str:
     if d.wides:
         s = f"{d.wides}wd"
@@ -954,15 +966,7 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
     if rules.free_hit:
         earned = bool(d.noballs) and (d.front_foot or not rules.free_hit_front_foot_only)
         inn.free_hit = earned or (inn.free_hit and not d.legal)
-    # Ends: odd runs actually run rotate the strike (boundaries and penalties are not run).
-    moved = (
-        (0 if boundary else d.runs)
-        + d.byes
-        + d.legbyes
-        + max(0, d.wides - rules.wide_runs)
-        + max(0, d.noballs - rules.no_ball_runs)
-    )
-    if moved % 2:
+    if runs_run(d, rules, boundary=boundary) % 2:
         inn.striker, inn.non_striker = inn.non_striker, inn.striker
     for w in d.wickets:
         out = w.player_out or striker

@@ -50,6 +50,10 @@ def event_to_dict(event: ev.Event) -> dict[str, Any]:
     return out
 
 
+_PLAIN: dict[Any, str] = {bool: "true or false", str: "text"}
+"""Hints checked by type alone, with what the value must be."""
+
+
 def _check(value: Any, hint: Any, where: str) -> Any:
     """Check ``value`` against a simple type hint (str, int, bool, None, unions, tuples)."""
     origin = typing.get_origin(hint)
@@ -66,16 +70,14 @@ def _check(value: Any, hint: Any, where: str) -> Any:
     if origin is typing.Literal:
         # A name from a fixed vocabulary: text here; which names the cricket allows (with the
         # scorer's reason) is the engine's to say when the event is applied.
-        if not isinstance(value, str):
-            raise IllegalEvent(f"{where} must be text")
-        return value
+        return _check(value, str, where)
     if hint is type(None):
         if value is not None:
             raise IllegalEvent(f"{where} must be null")
         return None
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise IllegalEvent(f"{where} must be true or false")
+    if hint in _PLAIN:
+        if not isinstance(value, hint):
+            raise IllegalEvent(f"{where} must be {_PLAIN[hint]}")
         return value
     if hint is int:
         if not is_whole_number(value):
@@ -84,10 +86,6 @@ def _check(value: Any, hint: Any, where: str) -> Any:
             raise IllegalEvent(f"{where} cannot be negative")
         if value > MAX_SAFE_INTEGER:
             raise IllegalEvent(f"{where} is too large")
-        return value
-    if hint is str:
-        if not isinstance(value, str):
-            raise IllegalEvent(f"{where} must be text")
         return value
     if origin is tuple:
         if not isinstance(value, (list, tuple)):

@@ -99,30 +99,29 @@ def delivery_words(d: ev.Delivery) -> str:
 
 def describe(event: ev.Event) -> str:
     """A line for an event that is not a ball (or a ball with no innings to place it in)."""
-    if isinstance(event, ev.StartInnings):
-        return f"{event.batting or 'the next side'} to bat" + (
-            " (super over)" if event.super_over else ""
-        )
-    if isinstance(event, ev.NewBatter):
-        return f"{event.player} comes in"
-    if isinstance(event, ev.NewBowler):
-        return f"{event.bowler} to bowl"
-    if isinstance(event, ev.Retirement):
-        return f"{event.player} retires {event.reason}"
-    if isinstance(event, ev.TimedOut):
-        return f"{event.player} timed out"
-    if isinstance(event, ev.Absent):
-        return f"{event.player} absent {event.reason}"
-    if isinstance(event, ev.Substitute):
-        return f"{event.player_in} on for {event.player_out} ({event.team})"
-    if isinstance(event, ev.PenaltyRuns):
-        return f"{_plural(event.runs, 'penalty run')} to {event.team}"
-    if isinstance(event, ev.RevisedTarget):
-        parts = [f"target {event.runs}" if event.runs is not None else ""]
-        parts.append(f"{event.overs} overs" if event.overs is not None else "")
-        return f"revised ({event.method}): " + ", ".join(p for p in parts if p)
-    if isinstance(event, ev.Result):
-        return event.text or f"result: {event.outcome}"
+    match event:
+        case ev.StartInnings(batting=batting, super_over=super_over):
+            return f"{batting or 'the next side'} to bat" + (" (super over)" if super_over else "")
+        case ev.NewBatter(player=player):
+            return f"{player} comes in"
+        case ev.NewBowler(bowler=bowler):
+            return f"{bowler} to bowl"
+        case ev.Retirement(player=player, reason=reason):
+            return f"{player} retires {reason}"
+        case ev.TimedOut(player=player):
+            return f"{player} timed out"
+        case ev.Absent(player=player, reason=reason):
+            return f"{player} absent {reason}"
+        case ev.Substitute(team=team, player_in=player_in, player_out=player_out):
+            return f"{player_in} on for {player_out} ({team})"
+        case ev.PenaltyRuns(team=team, runs=runs):
+            return f"{_plural(runs, 'penalty run')} to {team}"
+        case ev.RevisedTarget(runs=runs, overs=overs, method=method):
+            parts = [f"target {runs}" if runs is not None else ""]
+            parts.append(f"{overs} overs" if overs is not None else "")
+            return f"revised ({method}): " + ", ".join(p for p in parts if p)
+        case ev.Result(text=text, outcome=result):
+            return text or f"result: {result}"
     text = ev.kind_of(event).replace("_", " ")
     reason = getattr(event, "reason", "")
     return f"{text} ({reason})" if reason else text

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cricket import events as ev
+from cricket.apply import runs_run
 from cricket.conditions import PRESETS
 from cricket.cricsheet_conditions import DISMISSED_BY_BOWLER, deliveries, infer_rules
 from cricket.errors import IllegalEvent
@@ -542,13 +543,7 @@ class _Importer:
         if len(survivors) != 1:
             return delivery
         boundary = delivery.boundary if delivery.boundary is not None else delivery.runs in (4, 6)
-        moved = (
-            (0 if boundary else delivery.runs)
-            + delivery.byes
-            + delivery.legbyes
-            + max(0, delivery.wides - rules.wide_runs)
-            + max(0, delivery.noballs - rules.no_ball_runs)
-        )
+        moved = runs_run(delivery, rules, boundary=boundary)
         on_strike = (moved % 2 == 1) != (survivors[0] == striker)
         for w in delivery.wickets:
             if w.kind in ("caught", "caught and bowled") and rules.new_batter_on_strike_after_catch:

@@ -152,22 +152,15 @@ def regular_outcome(state: MatchState) -> Outcome | None:
         return Outcome("no result", "no result")
     if scored > need:
         # Only penalty runs after the innings can put the chaser ahead without reaching the target.
-        return Outcome(
-            "win",
-            _method(f"{chaser} won by {_plural(scored - need, 'run')}", method),
-            chaser,
-            method,
-            (("runs", scored - need),),
-        )
+        return _won_by_runs(chaser, scored - need, method)
     if scored == need:
         return Outcome("tie", _method("match tied", method), None, method)
-    return Outcome(
-        "win",
-        _method(f"{other} won by {_plural(need - scored, 'run')}", method),
-        other,
-        method,
-        (("runs", need - scored),),
-    )
+    return _won_by_runs(other, need - scored, method)
+
+
+def _won_by_runs(team: str, margin: int, method: str | None) -> Outcome:
+    text = _method(f"{team} won by {_plural(margin, 'run')}", method)
+    return Outcome("win", text, team, method, (("runs", margin),))
 
 
 def next_innings_possible(state: MatchState) -> bool:
