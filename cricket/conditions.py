@@ -132,12 +132,13 @@ class Preset:
 
     key: str
     label: str
+    short: str  # the format's name in a match list ("T20", "The Hundred")
     rules: Rules
     summary: str
 
 
-def _preset(key: str, label: str, summary: str, **values: Any) -> Preset:
-    return Preset(key, label, Rules(**values, law_17_8=True, preset=key), summary)
+def _preset(key: str, label: str, short: str, summary: str, **values: Any) -> Preset:
+    return Preset(key, label, short, Rules(**values, law_17_8=True, preset=key), summary)
 
 
 _LIMITED = dict(free_hit=True, tie_break="super_overs", impact_player=False)
@@ -157,6 +158,7 @@ PRESETS: dict[str, Preset] = {
         _preset(
             "test",
             "Test match",
+            "Test",
             "two innings each over five days; follow-on at 200 runs",
             **_FIRST_CLASS,
             match_days=5,
@@ -164,6 +166,7 @@ PRESETS: dict[str, Preset] = {
         _preset(
             "odi",
             "One-Day International",
+            "ODI",
             "50 overs, 10 per bowler; free hit after every no-ball; super overs",
             **_LIMITED,
             overs=50,
@@ -172,6 +175,7 @@ PRESETS: dict[str, Preset] = {
         _preset(
             "t20",
             "Twenty20 International",
+            "T20",
             "20 overs, 4 per bowler; free hit after every no-ball; super overs",
             **_LIMITED,
             overs=20,
@@ -179,6 +183,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             "hundred",
+            "The Hundred",
             "The Hundred",
             "100 balls in sets of 5, ends change every 10; a bowler bowls 5 or 10 in a row, "
             "20 balls at most; 2-run no-balls with a free hit; Super Fives",
@@ -194,6 +199,7 @@ PRESETS: dict[str, Preset] = {
         _preset(
             "county_championship",
             "County Championship",
+            "County Championship",
             "two innings each over four days; 2-run no-balls; follow-on at 150 runs",
             **_FIRST_CLASS,
             match_days=4,
@@ -201,6 +207,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             "one_day_cup",
+            "One-Day Cup",
             "One-Day Cup",
             "English domestic 50 overs, 10 per bowler; 2-run no-balls; "
             "free hit after a front-foot no-ball",
@@ -212,6 +219,7 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             "vitality_blast",
+            "Vitality Blast",
             "Vitality Blast",
             "English domestic T20, 4 overs per bowler; 2-run no-balls; "
             "free hit after a front-foot no-ball; 6 runs per over behind the rate",
@@ -225,6 +233,7 @@ PRESETS: dict[str, Preset] = {
         _preset(
             "custom",
             "Custom",
+            "",
             "start from a 20-over match and set every condition yourself",
             impact_player=False,
         ),
@@ -257,6 +266,19 @@ def rules_for(name: str, **overrides: Any) -> Rules:
     rules = dataclasses.replace(base, **overrides)
     validate_rules(rules)
     return rules
+
+
+def format_name(r: Rules) -> str:
+    """A short name for the playing conditions in a list: the preset's ("T20", "One-Day Cup")
+    while they are the preset's own, else what they are ("Test", "35 overs")."""
+    preset = PRESETS.get(r.preset)
+    if preset is not None and preset.short and preset.rules == r:
+        return preset.short
+    if r.overs is None:
+        return "Test" if r.innings_per_side == 2 else "unlimited overs"
+    if r.balls_per_over == 5 and r.overs == 20:
+        return "The Hundred"
+    return {20: "T20", 50: "ODI"}.get(r.overs, f"{r.overs} overs")
 
 
 def _whole(value: object, what: str, low: int, high: int, *, allow_none: bool = False) -> None:

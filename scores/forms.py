@@ -11,19 +11,58 @@ from typing import Any
 
 from django import forms
 
+from cricket.conditions import PRESETS, TIE_BREAKS, Preset, preset_key
 from cricket.errors import IllegalEvent
-from cricket.formats import PRESET_LABELS
-from cricket.setup import PRESETS, MatchSetup, Rules
+from cricket.setup import MatchSetup
 
 NAME_MAX = 80
 """Team and player names; two team names and " v " fit the match title (200)."""
 TITLE_MAX = 200
 MIN_PLAYERS = 2
 MAX_PLAYERS = 11
-FORMAT_CHOICES = list(PRESET_LABELS.items())
+FORMAT_CHOICES = [(p.key, p.label) for p in PRESETS.values()]
 SIDE_CHOICES = [("", "not decided"), ("home", "Home team"), ("away", "Away team")]
 DECISION_CHOICES = [("", "–"), ("bat", "bat"), ("field", "field")]
-OVERRIDES = ("overs", "balls_per_over", "max_overs_per_bowler")
+OVERRIDES = (
+    "overs",
+    "balls_per_over",
+    "max_overs_per_bowler",
+    "max_balls_per_bowler",
+    "max_consecutive_overs",
+    "no_ball_runs",
+    "match_days",
+    "super_over_wickets",
+)
+"""Form fields that are Rules fields of the same name, left to the preset when blank."""
+NO_BALL_CHOICES = [("", "the format's"), ("1", "1 run"), ("2", "2 runs")]
+FREE_HIT_CHOICES = [
+    ("", "the format's"),
+    ("none", "no free hits"),
+    ("every", "after every no-ball"),
+    ("front_foot", "after a front-foot no-ball only"),
+]
+TIE_BREAK_LABELS = {
+    "none": "a tie stands",
+    "super_over": "one super over",
+    "super_overs": "super overs until one is won",
+    "boundary_count": "boundary count",
+    "super_over_boundary_count": "a super over, then boundary count",
+    "fewer_wickets": "fewer wickets lost",
+}
+TIE_BREAK_CHOICES = [("", "the format's")] + [(t, TIE_BREAK_LABELS[t]) for t in TIE_BREAKS]
+IMPACT_CHOICES = [("", "the format's"), ("no", "no"), ("yes", "one per side")]
+
+
+class PresetField(forms.ChoiceField):
+    """The playing conditions' preset by key; the format names of the first release ("T20",
+    "ODI", "Hundred", "Test") are still understood."""
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value))
+        try:
+            return preset_key(text) if text else text
+        except IllegalEvent:
+            return text  # not a preset: refused as an invalid choice
 
 
 def _players(text: str, team: str) -> list[str]:
@@ -57,7 +96,7 @@ class MatchCreateForm(forms.Form):
         required=False,
         help_text="Optional; defaults to “Home v Away”.",
     )
-    format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="T20", label="Format")
+    format = PresetField(choices=FORMAT_CHOICES, initial="t20", label="Playing conditions")
     overs = forms.IntegerField(
         min_value=1, max_value=200, required=False, label="Overs per innings",
         help_text="Leave blank for the format's own.",
@@ -68,6 +107,25 @@ class MatchCreateForm(forms.Form):
     max_overs_per_bowler = forms.IntegerField(
         min_value=1, max_value=200, required=False, label="Max overs per bowler"
     )
+    max_balls_per_bowler = forms.IntegerField(
+        min_value=1, max_value=2400, required=False, label="Max balls per bowler"
+    )
+    max_consecutive_overs = forms.IntegerField(
+        min_value=1, max_value=200, required=False, label="Overs a bowler may bowl in a row"
+    )
+    no_ball_runs = forms.TypedChoiceField(
+        choices=NO_BALL_CHOICES, coerce=int, empty_value=None, required=False, label="No-ball"
+    )
+    free_hit = forms.ChoiceField(choices=FREE_HIT_CHOICES, required=False, label="Free hit")
+    tie_break = forms.ChoiceField(choices=TIE_BREAK_CHOICES, required=False, label="A tie goes to")
+    super_over_wickets = forms.IntegerField(
+        min_value=1, max_value=10, required=False, label="Wickets in a super over"
+    )
+    match_days = forms.IntegerField(
+        min_value=1, max_value=30, required=False, label="Days (two-innings matches)",
+        help_text="Sets the follow-on margin (Law 14.1.1).",
+    )  # fmt: skip
+    impact_player = forms.ChoiceField(choices=IMPACT_CHOICES, required=False, label="Impact player")
     home = forms.CharField(max_length=NAME_MAX, label="Home team")
     away = forms.CharField(max_length=NAME_MAX, label="Away team")
     home_players = forms.CharField(
@@ -115,7 +173,7 @@ class MatchCreateForm(forms.Form):
                 "toss_decision", "Give both the toss winner and their decision, or neither."
             )
             return data
-        overrides = {k: data[k] for k in OVERRIDES if data.get(k) is not None}
+        overrides = _overrides(data)
         try:
             data["setup"] = MatchSetup.preset(
                 data["format"],
@@ -132,10 +190,20 @@ class MatchCreateForm(forms.Form):
         return data
 
 
-def preset_rules() -> dict[str, dict[str, Any]]:
-    """Each format's defaults for the overridable rules (shown beside the form's fields)."""
-    base = Rules()
-    return {
-        fmt: {k: values.get(k, getattr(base, k)) for k in OVERRIDES}
-        for fmt, values in PRESETS.items()
-    }
+def _overrides(data: dict[str, Any]) -> dict[str, Any]:
+    """The Rules changes asked for on top of the preset (blank fields leave it as it is)."""
+    changes = {k: data[k] for k in OVERRIDES if data.get(k) is not None}
+    free_hit = data.get("free_hit")
+    if free_hit:
+        changes["free_hit"] = free_hit != "none"
+        changes["free_hit_front_foot_only"] = free_hit == "front_foot"
+    if data.get("tie_break"):
+        changes["tie_break"] = data["tie_break"]
+    if data.get("impact_player"):
+        changes["impact_player"] = data["impact_player"] == "yes"
+    return changes
+
+
+def presets() -> list[Preset]:
+    """The presets the form offers, in order (the page shows each one's summary)."""
+    return list(PRESETS.values())

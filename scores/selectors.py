@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.db.models import Case, IntegerField, Value, When
 
 from cricket import codec
+from cricket.conditions import describe
 from realtime.db import in_db_thread
 from scores.messages import MatchItem, Snapshot, match_item, snapshot_message
 from scores.models import LogEntry, Match, Scorer
@@ -247,6 +248,11 @@ def scoreboard_headline(snapshot: Snapshot) -> dict[str, Any]:
         "cards": list(reversed(innings)),
         "commentary": snapshot["commentary"],
     }
+
+
+def playing_conditions(*, match: Match) -> list[str]:
+    """The match's playing conditions in plain English, one line each (stored with it)."""
+    return describe(setup_decode(match.setup).rules)
 
 
 def squads(*, match: Match) -> dict[str, dict[str, list[str]]]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cricket.events import DELIVERY_WICKETS, RETIREMENT_REASONS
 from realtime.groups import match_room
 from scores import selectors
-from scores.forms import MatchCreateForm, preset_rules
+from scores.forms import MatchCreateForm, presets
 from scores.models import Match
 from scores.services.matches import match_create, scorer_grant
 
@@ -54,6 +54,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "snapshot": snapshot,
         "board": selectors.scoreboard_headline(snapshot),
         "chat_room": match_room(match.pk),
+        "conditions": selectors.playing_conditions(match=match),
         "chat_available": _chat_available(),
     }
     return render(request, "scores/match_detail.html", context)
@@ -107,6 +108,6 @@ def match_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scores/match_new.html",
-        {"form": form, "presets": preset_rules()},
+        {"form": form, "presets": presets()},
         status=400 if request.method == "POST" else 200,
     )

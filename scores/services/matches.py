@@ -9,7 +9,7 @@ from django.db import transaction
 
 from chat.services import room_ensure
 from cricket import codec, scoreboard
-from cricket.formats import format_name
+from cricket.conditions import format_name
 from cricket.setup import MatchSetup
 from realtime.groups import match_room
 from scores import selectors

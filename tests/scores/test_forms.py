@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cricket.conditions import PRESETS
 from scores.forms import MAX_PLAYERS, NAME_MAX, MatchCreateForm
 
 
@@ -50,11 +51,49 @@ def test_valid_form_builds_the_engine_setup_with_names_trimmed():
     ("fmt", "overs", "balls"),
     [("ODI", 50, 6), ("Hundred", 20, 5), ("Test", None, 6)],
 )
-def test_each_format_preset_gives_its_playing_conditions(fmt, overs, balls):
+def test_the_first_release_format_names_still_choose_their_preset(fmt, overs, balls):
     form = MatchCreateForm(data(format=fmt))
     assert form.is_valid(), form.errors
     rules = form.cleaned_data["setup"].rules
     assert (rules.overs, rules.balls_per_over) == (overs, balls)
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_every_preset_is_offered_and_gives_its_own_conditions(key):
+    assert key in dict(MatchCreateForm().fields["format"].choices)
+    form = MatchCreateForm(data(format=key))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["setup"].rules == PRESETS[key].rules
+
+
+def test_the_hundred_and_the_one_day_cup_have_their_real_conditions():
+    hundred = MatchCreateForm(data(format="hundred"))
+    cup = MatchCreateForm(data(format="one_day_cup"))
+    assert hundred.is_valid(), hundred.errors
+    assert cup.is_valid(), cup.errors
+    h, c = hundred.cleaned_data["setup"].rules, cup.cleaned_data["setup"].rules
+    assert (h.balls_per_over, h.max_balls_per_bowler, h.max_consecutive_overs) == (5, 20, 2)
+    assert h.no_ball_runs == 2
+    assert (c.overs, c.no_ball_runs, c.free_hit_rule) == (50, 2, "front_foot")
+
+
+def test_changed_conditions_go_on_top_of_the_preset():
+    form = MatchCreateForm(
+        data(
+            format="t20",
+            overs="16",
+            no_ball_runs="2",
+            free_hit="none",
+            tie_break="fewer_wickets",
+            impact_player="yes",
+        )
+    )
+    assert form.is_valid(), form.errors
+    rules = form.cleaned_data["setup"].rules
+    assert (rules.overs, rules.no_ball_runs, rules.free_hit_rule) == (16, 2, "none")
+    assert (rules.tie_break, rules.impact_player) == ("fewer_wickets", True)
+    assert rules.max_overs_per_bowler == 4  # left blank: the preset's
+    assert rules.preset == "t20"
 
 
 @pytest.mark.parametrize(
@@ -70,6 +109,9 @@ def test_each_format_preset_gives_its_playing_conditions(fmt, overs, balls):
         ({"format": "Sixes"}, "valid choice"),
         ({"overs": "0"}, "greater than or equal to 1"),
         ({"balls_per_over": "six"}, "whole number"),
+        ({"no_ball_runs": "3"}, "valid choice"),
+        ({"free_hit": "sometimes"}, "valid choice"),
+        ({"format": "test", "match_days": "31"}, "less than or equal to 30"),
         ({"toss_winner": "home"}, "or neither"),
         ({"toss_decision": "bat"}, "or neither"),
         ({"toss_winner": "visitors", "toss_decision": "bat"}, "valid choice"),

@@ -265,3 +265,19 @@ def test_scorer_reads_a_past_ball_with_who_was_batting_to_edit_it(client):
     assert client.get(f"/matches/{match.id}/score/events/99").status_code == 404
     client.force_login(user("fan"))
     assert client.get(f"/matches/{match.id}/score/events/5").status_code == 403
+
+
+def test_the_match_page_shows_the_playing_conditions_stored_with_the_match(client):
+    from cricket.conditions import PRESETS
+    from cricket.setup import MatchSetup
+    from scores.services.matches import match_create
+
+    setup = MatchSetup.preset(
+        "one_day_cup", home="North", away="South", home_players=["A", "B"], away_players=["C", "D"]
+    )
+    match = match_create(setup=setup)
+    html = client.get(f"/matches/{match.pk}/").content.decode()
+    assert "Playing conditions: One-Day Cup" in html
+    assert "No-ball: 2 runs" in html
+    assert "Free hit after a front-foot no-ball" in html
+    assert match.format == PRESETS["one_day_cup"].short
