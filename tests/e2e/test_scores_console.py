@@ -42,7 +42,7 @@ def new_match(console, server, *, title: str = "", **fields: str) -> int:
         "overs": "1",
         **fields,
     }
-    console.select_option("select[name=format]", "T20")
+    console.select_option("select[name=format]", "t20")
     console.click("details.overrides summary")
     for name, value in values.items():
         console.fill(f"[name={name}]", value)
