@@ -62,6 +62,13 @@ class MatchSetup:
     def other(self, name: str) -> str:
         return self.away.name if name == self.home.name else self.home.name
 
+    def toss_text(self) -> str | None:
+        """The toss as fans read it, e.g. "CSK won the toss and chose to field"; None if unknown."""
+        if self.toss_winner is None or self.toss_decision is None:
+            return None
+        winner = self.team(self.toss_winner).short
+        return f"{winner} won the toss and chose to {self.toss_decision}"
+
     @classmethod
     def preset(
         cls,

@@ -38,9 +38,18 @@ class ScorerInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["id", "title", "status", "seq", "summary", "format", "updated"]
+    list_display = [
+        "id",
+        "title",
+        "competition",
+        "start_date",
+        "status",
+        "seq",
+        "summary",
+        "updated",
+    ]
     list_filter = ["status", "format"]
-    search_fields = ["title"]
+    search_fields = ["title", "competition", "venue"]
     readonly_fields = ["seq", "status", "summary", "created", "updated"]
     inlines = [ScorerInline]
     actions = ["refresh_status"]

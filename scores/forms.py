@@ -1,4 +1,5 @@
-"""The form that sets up a new match in the browser: teams, playing XIs, format and toss.
+"""The form that sets up a new match in the browser: teams, playing XIs (with the captain and
+keeper marked), format, toss, and where and when it is played.
 
 The form checks what a person can get wrong in a text box (blank or repeated names, too many or
 too few players); the engine's `MatchSetup.preset` then checks the cricket, and its reason is
@@ -12,6 +13,7 @@ from typing import Any
 from django import forms
 
 from cricket.conditions import PRESETS, TIE_BREAKS, Preset, preset_key
+from cricket.cricsheet_info import MatchDetails
 from cricket.errors import IllegalEvent
 from cricket.setup import MatchSetup
 
@@ -65,10 +67,38 @@ class PresetField(forms.ChoiceField):
             return text  # not a preset: refused as an invalid choice
 
 
-def _players(text: str, team: str) -> list[str]:
-    """One player per line, trimmed, blank lines skipped; 2 to 11 unique names."""
-    names = [" ".join(line.split()) for line in text.splitlines()]
-    names = [n for n in names if n]
+CAPTAIN_MARKS = ("(c)", "*")
+KEEPER_MARKS = ("(wk)", "†", "(†)")
+PLAYERS_HELP = (
+    "One player per line, 2 to 11. Mark the captain (c) and the wicket-keeper (wk), "
+    "e.g. “MS Dhoni (c) (wk)”."
+)
+
+
+def _roles(line: str) -> tuple[str, bool, bool]:
+    """A line of a team sheet as (name, is captain, is keeper): marks may come in any order
+    at the end or start of the name, e.g. "MS Dhoni (c) (wk)", "†WP Saha", "HH Pandya*"."""
+    name, captain, keeper = " ".join(line.split()), False, False
+    found = True
+    while found:
+        found = False
+        for marks, role in ((CAPTAIN_MARKS, "c"), (KEEPER_MARKS, "wk")):
+            for mark in marks:
+                lower = name.casefold()
+                if lower.endswith(mark) or lower.startswith(mark):
+                    name = name[: -len(mark)] if lower.endswith(mark) else name[len(mark) :]
+                    name = name.strip()
+                    captain, keeper = captain or role == "c", keeper or role == "wk"
+                    found = True
+    return name, captain, keeper
+
+
+def _players(text: str, team: str) -> tuple[list[str], str, str]:
+    """One player per line, trimmed, blank lines skipped; 2 to 11 unique names; at most one
+    captain and one keeper marked. Returns the names, the captain and the keeper ("" if none)."""
+    lines = [_roles(line) for line in text.splitlines()]
+    lines = [line for line in lines if line[0]]
+    names = [name for name, _, _ in lines]
     too_long = [n for n in names if len(n) > NAME_MAX]
     if too_long:
         raise forms.ValidationError(
@@ -85,11 +115,19 @@ def _players(text: str, team: str) -> list[str]:
         if name.casefold() in seen:
             raise forms.ValidationError(f"{team}: {name} is listed twice")
         seen.add(name.casefold())
-    return names
+    captains = [name for name, captain, _ in lines if captain]
+    keepers = [name for name, _, keeper in lines if keeper]
+    for role, marked in (("captain", captains), ("wicket-keeper", keepers)):
+        if len(marked) > 1:
+            raise forms.ValidationError(
+                f"{team}: mark one {role}, not {len(marked)} ({', '.join(marked)})"
+            )
+    return names, (captains or [""])[0], (keepers or [""])[0]
 
 
 class MatchCreateForm(forms.Form):
-    """A new match. `cleaned_data["setup"]` holds the engine's MatchSetup once valid."""
+    """A new match. Once valid, `cleaned_data["setup"]` holds the engine's MatchSetup and
+    `cleaned_data["details"]` its context (competition, venue, date, captains, keepers)."""
 
     title = forms.CharField(
         max_length=TITLE_MAX,
@@ -131,17 +169,25 @@ class MatchCreateForm(forms.Form):
     home_players = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 11}),
         label="Home playing XI",
-        help_text="One player per line, 2 to 11.",
+        help_text=PLAYERS_HELP,
         max_length=MAX_PLAYERS * (NAME_MAX + 2) + 200,
     )
     away_players = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 11}),
         label="Away playing XI",
-        help_text="One player per line, 2 to 11.",
+        help_text=PLAYERS_HELP,
         max_length=MAX_PLAYERS * (NAME_MAX + 2) + 200,
     )
     toss_winner = forms.ChoiceField(choices=SIDE_CHOICES, required=False, label="Toss won by")
     toss_decision = forms.ChoiceField(choices=DECISION_CHOICES, required=False, label="Chose to")
+    competition = forms.CharField(
+        max_length=200, required=False, help_text="e.g. County Championship 2026"
+    )
+    stage = forms.CharField(max_length=100, required=False, help_text="e.g. Final, Round 3")
+    venue = forms.CharField(max_length=200, required=False, help_text="Ground and town")
+    start_date = forms.DateField(
+        required=False, label="Date", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
@@ -153,10 +199,31 @@ class MatchCreateForm(forms.Form):
         return " ".join(self.cleaned_data["away"].split())
 
     def clean_home_players(self) -> list[str]:
-        return _players(self.cleaned_data["home_players"], "Home playing XI")
+        names, captain, keeper = _players(self.cleaned_data["home_players"], "Home playing XI")
+        self.roles["home"] = (captain, keeper)
+        return names
 
     def clean_away_players(self) -> list[str]:
-        return _players(self.cleaned_data["away_players"], "Away playing XI")
+        names, captain, keeper = _players(self.cleaned_data["away_players"], "Away playing XI")
+        self.roles["away"] = (captain, keeper)
+        return names
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.roles: dict[str, tuple[str, str]] = {}
+        """"home"/"away" -> (captain, keeper) as marked in the playing XI."""
+
+    def _clean_text(self, name: str) -> str:
+        return " ".join(self.cleaned_data[name].split())
+
+    def clean_competition(self) -> str:
+        return self._clean_text("competition")
+
+    def clean_stage(self) -> str:
+        return self._clean_text("stage")
+
+    def clean_venue(self) -> str:
+        return self._clean_text("venue")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -187,6 +254,15 @@ class MatchCreateForm(forms.Form):
             )
         except IllegalEvent as exc:
             raise forms.ValidationError(str(exc)) from None
+        (home_c, home_k), (away_c, away_k) = self.roles["home"], self.roles["away"]
+        data["details"] = MatchDetails(
+            competition=data.get("competition") or "",
+            stage=data.get("stage") or "",
+            venue=data.get("venue") or "",
+            start_date=data["start_date"].isoformat() if data.get("start_date") else None,
+            captains={t: n for t, n in ((home, home_c), (away, away_c)) if n},
+            keepers={t: n for t, n in ((home, home_k), (away, away_k)) if n},
+        )
         return data
 
 

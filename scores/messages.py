@@ -11,6 +11,7 @@ from typing import Any, Literal, TypedDict
 from cricket import codec, scoreboard
 from cricket.commentary import Line
 from cricket.events import Event
+from cricket.setup import MatchSetup
 from scores.models import Match
 from scores.scorebook import Scorebook, Tag
 
@@ -41,6 +42,21 @@ class MatchInfo(TypedDict):
     status: str
     teams: list[str]
     format: str
+    competition: str | None
+    stage: str | None
+    venue: str | None
+    start_date: str | None
+    """ISO date (YYYY-MM-DD) of the first day."""
+    end_date: str | None
+    """ISO date of the last day of a match of more than one day, else None."""
+    toss: str | None
+    """e.g. "CSK won the toss and chose to field"."""
+    player_of_match: str | None
+    umpires: str | None
+    captains: dict[str, str]
+    """Team name -> its captain's name, for the teams that have one set."""
+    keepers: dict[str, str]
+    """Team name -> its wicket-keeper's name, for the teams that have one set."""
 
 
 class CommentaryEntry(TypedDict):
@@ -132,14 +148,31 @@ def commentary_entry(line: Line, tag: Tag) -> CommentaryEntry:
     }
 
 
-def match_info(match: Match, *, status: str) -> MatchInfo:
+def match_info(match: Match, *, status: str, setup: MatchSetup | None = None) -> MatchInfo:
+    """The match's identity and context (`setup`: its engine setup, for the toss)."""
+    home, away = match.teams
+    toss = setup.toss_text() if setup is not None else None
     return {
         "id": match.id,
         "title": match.title,
         "status": status,
         "teams": match.teams,
         "format": match.format,
+        "competition": match.competition or None,
+        "stage": match.stage or None,
+        "venue": match.venue or None,
+        "start_date": match.start_date.isoformat() if match.start_date else None,
+        "end_date": match.end_date.isoformat() if match.end_date else None,
+        "toss": toss,
+        "player_of_match": match.player_of_match or None,
+        "umpires": match.umpires or None,
+        "captains": _by_team(home, match.home_captain, away, match.away_captain),
+        "keepers": _by_team(home, match.home_keeper, away, match.away_keeper),
     }
+
+
+def _by_team(home: str, home_name: str, away: str, away_name: str) -> dict[str, str]:
+    return {team: name for team, name in ((home, home_name), (away, away_name)) if name}
 
 
 def snapshot_message(match: Match, book: Scorebook) -> Snapshot:
@@ -148,7 +181,7 @@ def snapshot_message(match: Match, book: Scorebook) -> Snapshot:
     return {
         "type": "snapshot",
         "seq": book.seq,
-        "match": match_info(match, status=match_status(board)),
+        "match": match_info(match, status=match_status(board), setup=book.setup),
         "summary": scoreboard.summary(book.engine),
         "scoreboard": board,
         "commentary": [

@@ -60,6 +60,22 @@ class Match(models.Model):
     replay_events = models.JSONField(
         null=True, blank=True, help_text="engine event dicts of an imported match, for replay"
     )
+    # Match context that fans read but the engine does not need (the toss is in `setup`).
+    competition = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Indian Premier League 2023"
+    )
+    stage = models.CharField(max_length=100, blank=True, help_text="e.g. Final, 2nd Test")
+    venue = models.CharField(max_length=200, blank=True, help_text="ground and city")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="last day of a match of more than one day"
+    )
+    player_of_match = models.CharField(max_length=200, blank=True)
+    umpires = models.CharField(max_length=200, blank=True, help_text="on-field umpires")
+    home_captain = models.CharField(max_length=120, blank=True)
+    home_keeper = models.CharField(max_length=120, blank=True, help_text="wicket-keeper")
+    away_captain = models.CharField(max_length=120, blank=True)
+    away_keeper = models.CharField(max_length=120, blank=True, help_text="wicket-keeper")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

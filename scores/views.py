@@ -102,7 +102,9 @@ def match_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
-            match = match_create(setup=data["setup"], title=data["title"] or None)
+            match = match_create(
+                setup=data["setup"], title=data["title"] or None, details=data["details"]
+            )
             scorer_grant(user=request.user, match=match)
         return redirect("match_score", match_id=match.pk)
     return render(

@@ -22,7 +22,10 @@ fi
 
 # Idempotent demo data: a scorer with a fresh token, and the match (reused while unfinished).
 TOKEN=$($PY manage.py scorer_token demo-scorer --create-user --name demo --replace)
-MATCH=$($PY manage.py import_cricsheet "$DEMO_FILE" --reuse --scorer demo-scorer)
+# Cricsheet files do not name captains and keepers: the final's are given here.
+MATCH=$($PY manage.py import_cricsheet "$DEMO_FILE" --reuse --scorer demo-scorer \
+  --captain "Chennai Super Kings=MS Dhoni" --keeper "Chennai Super Kings=MS Dhoni" \
+  --captain "Gujarat Titans=HH Pandya" --keeper "Gujarat Titans=WP Saha")
 
 $PY -m realtime.serve config.asgi:application --host "$HOST" --port "$PORT" \
   --ws-max-size 1048576 --ws-ping-interval 20 --ws-ping-timeout 20 --no-access-log &

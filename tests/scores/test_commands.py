@@ -55,3 +55,51 @@ def test_replay_needs_a_token_and_events():
     Match.objects.filter(pk=match_id).update(replay_events=None)
     with pytest.raises(CommandError, match="no events"):
         run("replay_match", match_id, "--token", "x")
+
+
+def test_import_fills_the_match_context_from_the_file_and_the_options():
+    from scores import selectors
+
+    match_id = int(
+        run(
+            "import_cricsheet",
+            str(T20),
+            "--captain",
+            "Chennai Super Kings=MS Dhoni",
+            "--keeper",
+            "Chennai Super Kings=MS Dhoni",
+            "--captain",
+            "Gujarat Titans=HH Pandya",
+            "--keeper",
+            "Gujarat Titans=WP Saha",
+        )
+    )
+    match = Match.objects.get(pk=match_id)
+    assert match.competition == "Indian Premier League 2023"
+    assert match.stage == "Final"
+    assert match.venue == "Narendra Modi Stadium, Ahmedabad"
+    assert str(match.start_date) == "2023-05-29"
+    assert match.player_of_match == "DP Conway"
+    info = selectors.match_snapshot(match_id=match_id)["match"]
+    assert info["competition"] == "Indian Premier League 2023"
+    assert info["venue"] == "Narendra Modi Stadium, Ahmedabad"
+    assert info["start_date"] == "2023-05-29"
+    assert info["end_date"] is None
+    assert info["toss"] == "Chennai Super Kings won the toss and chose to field"
+    assert info["player_of_match"] == "DP Conway"
+    assert info["captains"] == {"Chennai Super Kings": "MS Dhoni", "Gujarat Titans": "HH Pandya"}
+    assert info["keepers"] == {"Chennai Super Kings": "MS Dhoni", "Gujarat Titans": "WP Saha"}
+
+
+@pytest.mark.parametrize(
+    ("option", "reason"),
+    [
+        (["--captain", "Chennai Super Kings"], "TEAM=PLAYER"),
+        (["--captain", "Chennai Super Kings=Nobody"], "not in their playing XI"),
+        (["--keeper", "Mumbai Indians=RG Sharma"], "not a team in this match"),
+    ],
+)
+def test_import_refuses_a_captain_or_keeper_it_cannot_place_and_creates_nothing(option, reason):
+    with pytest.raises(CommandError, match=reason):
+        run("import_cricsheet", str(T20), *option)
+    assert not Match.objects.exists()

@@ -122,3 +122,46 @@ def test_bad_input_is_refused_with_a_reason(changes, reason):
     assert not form.is_valid()
     assert reason in errors(form)
     assert "setup" not in form.cleaned_data
+
+
+def test_captain_and_keeper_are_marked_in_the_playing_xi():
+    form = MatchCreateForm(
+        data(
+            home_players="Ann (c)\n†Bea\nCat",
+            away_players="Dan (C) (wk)\nEd\nFay",
+            competition="  County   League ",
+            venue="The Parks, Oxford",
+            start_date="2026-06-01",
+        )
+    )
+    assert form.is_valid(), form.errors
+    setup = form.cleaned_data["setup"]
+    assert setup.home.players == ("Ann", "Bea", "Cat")
+    assert setup.away.players == ("Dan", "Ed", "Fay")
+    details = form.cleaned_data["details"]
+    assert details.captains == {"Northfield": "Ann", "Southbury": "Dan"}
+    assert details.keepers == {"Northfield": "Bea", "Southbury": "Dan"}
+    assert details.competition == "County League"
+    assert details.venue == "The Parks, Oxford"
+    assert details.start_date == "2026-06-01"
+
+
+@pytest.mark.parametrize(
+    ("players", "reason"),
+    [
+        ("Ann (c)\nBea (c)\nCat", "mark one captain, not 2 (Ann, Bea)"),
+        ("Ann (wk)\nBea †\nCat", "mark one wicket-keeper, not 2"),
+        ("Ann (c)\nAnn\nCat", "Ann is listed twice"),
+        ("(c)\nBea", "one per line (1 given)"),
+    ],
+)
+def test_marks_that_do_not_make_sense_are_refused(players, reason):
+    form = MatchCreateForm(data(home_players=players))
+    assert not form.is_valid()
+    assert reason in errors(form)
+
+
+def test_a_bad_date_is_refused():
+    form = MatchCreateForm(data(start_date="next tuesday"))
+    assert not form.is_valid()
+    assert "valid date" in errors(form)

@@ -281,3 +281,33 @@ def test_the_match_page_shows_the_playing_conditions_stored_with_the_match(clien
     assert "No-ball: 2 runs" in html
     assert "Free hit after a front-foot no-ball" in html
     assert match.format == PRESETS["one_day_cup"].short
+
+
+def test_new_match_keeps_its_context_and_the_fan_snapshot_carries_it(client):
+    from scores import selectors
+    from scores.models import Match
+
+    client.force_login(user("cara"))
+    page = client.post(
+        "/matches/new/",
+        {
+            **NEW,
+            "home_players": "Ann (c)\nBea (wk)\nCat",
+            "away_players": "Dan\nEd *\nFay †",
+            "competition": "Village Cup",
+            "stage": "Final",
+            "venue": "The Green",
+            "start_date": "2026-07-04",
+        },
+    )
+    assert page.status_code == 302
+    match = Match.objects.get()
+    info = selectors.match_snapshot(match_id=match.id)["match"]
+    assert info["competition"] == "Village Cup"
+    assert info["stage"] == "Final"
+    assert info["venue"] == "The Green"
+    assert info["start_date"] == "2026-07-04"
+    assert info["toss"] == "Northfield won the toss and chose to bat"
+    assert info["captains"] == {"Northfield": "Ann", "Southbury": "Ed"}
+    assert info["keepers"] == {"Northfield": "Bea", "Southbury": "Fay"}
+    assert info["player_of_match"] is None

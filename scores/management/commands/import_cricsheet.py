@@ -1,14 +1,16 @@
-"""manage.py import_cricsheet FILE.json: a match (teams, players, setup) from a Cricsheet file."""
+"""manage.py import_cricsheet FILE.json: a match (teams, players, setup and its context: event,
+venue, dates, toss, player of the match) from a Cricsheet file."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cricket import codec, cricsheet
+from cricket import codec, cricsheet, cricsheet_info
 from cricket.errors import IllegalEvent
 from scores import selectors
 from scores.services import matches
@@ -30,26 +32,61 @@ class Command(BaseCommand):
             help="if an unfinished match from the same file exists, print its id instead",
         )
         parser.add_argument("--scorer", help="username to give scorer rights (created if new)")
+        parser.add_argument(
+            "--captain",
+            action="append",
+            default=[],
+            metavar="TEAM=PLAYER",
+            help="a team's captain (Cricsheet files do not say); repeat for the other team",
+        )
+        parser.add_argument(
+            "--keeper",
+            action="append",
+            default=[],
+            metavar="TEAM=PLAYER",
+            help="a team's wicket-keeper (Cricsheet files do not say); repeat for the other team",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
             setup, events = cricsheet.load(path)
+            details = cricsheet_info.details(path)
         except IllegalEvent as exc:
             raise CommandError(str(exc)) from None
+        details = dataclasses.replace(
+            details,
+            captains={**details.captains, **_pairs(options["captain"], "--captain")},
+            keepers={**details.keepers, **_pairs(options["keeper"], "--keeper")},
+        )
         source = f"cricsheet:{path.stem}"
         match = None
         if options["reuse"]:
             match = selectors.match_unfinished_from(source=source)
         if match is None:
-            match = matches.match_create(
-                setup=setup,
-                title=options["title"],
-                source=source,
-                replay_events=[codec.event_to_dict(e) for e in events],
-            )
+            try:
+                match = matches.match_create(
+                    setup=setup,
+                    title=options["title"],
+                    source=source,
+                    replay_events=[codec.event_to_dict(e) for e in events],
+                    details=details,
+                )
+            except IllegalEvent as exc:
+                raise CommandError(str(exc)) from None
             self.stderr.write(f"created match {match.id}: {match.title} ({len(events)} events)")
         if options["scorer"]:
             user, _ = get_user_model().objects.get_or_create(username=options["scorer"])
             matches.scorer_grant(user=user, match=match)
         self.stdout.write(str(match.id))
+
+
+def _pairs(given: list[str], option: str) -> dict[str, str]:
+    """TEAM=PLAYER options as {team: player}."""
+    found = {}
+    for text in given:
+        team, sep, player = text.partition("=")
+        if not sep or not team.strip() or not player.strip():
+            raise CommandError(f"{option} takes TEAM=PLAYER, not {text!r}")
+        found[" ".join(team.split())] = " ".join(player.split())
+    return found
