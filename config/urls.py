@@ -7,6 +7,7 @@ from config import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("practice/", views.practice, name="practice"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

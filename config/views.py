@@ -17,12 +17,22 @@ from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
 import realtime.metrics  # noqa: F401 - registers the realtime metrics
 
+HOME_IN_PLAY = 6
+HOME_RESULTS = 4
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Say what Crease is, link to what exists, and show the matches in play."""
-    from scores.selectors import match_list
+    """For fans: the matches in play as live cards, recent results, and (signed in) a way to
+    score a match."""
+    from scores.selectors import match_lists
 
-    return render(request, "home.html", {"matches": match_list(limit=5)})
+    lists = match_lists(in_play=HOME_IN_PLAY, results=HOME_RESULTS)
+    return render(request, "home.html", {"lists": lists})
+
+
+def practice(request: HttpRequest) -> HttpResponse:
+    """The guide's PING/PONG socket with a button, for developers (not linked for visitors)."""
+    return render(request, "practice.html")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -102,6 +102,10 @@ class MatchItem(TypedDict):
     format: str
     seq: int
     watching: int | None
+    competition: str | None
+    stage: str | None
+    venue: str | None
+    start_date: str | None
 
 
 class MatchesList(TypedDict):
@@ -232,6 +236,10 @@ def match_item(match: Match, *, watching: int | None = None) -> MatchItem:
         "format": match.format,
         "seq": match.seq,
         "watching": watching,
+        "competition": match.competition or None,
+        "stage": match.stage or None,
+        "venue": match.venue or None,
+        "start_date": match.start_date.isoformat() if match.start_date else None,
     }
 
 

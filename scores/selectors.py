@@ -4,7 +4,7 @@ resume, and scorer rights. Nothing here writes (a scorebook rebuilt from the log
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DatabaseError
@@ -69,6 +69,23 @@ def match_list(*, limit: int = LIST_LIMIT) -> list[MatchItem]:
     newest activity first within each. `watching` is None here (the live socket sends counts)."""
     matches = Match.objects.annotate(rank=_STATUS_ORDER).order_by("rank", "-updated", "-id")
     return [match_item(m) for m in matches[:limit]]
+
+
+class MatchLists(TypedDict):
+    in_play: list[MatchItem]
+    """Live, at an innings break or scheduled: live first, newest activity first."""
+    results: list[MatchItem]
+    """Finished, the most recently finished first."""
+
+
+def match_lists(*, in_play: int = LIST_LIMIT, results: int = LIST_LIMIT) -> MatchLists:
+    """The list page's and home page's two lists: matches in play (and coming up), results."""
+    going = Match.objects.exclude(status=Match.Status.FINISHED).annotate(rank=_STATUS_ORDER)
+    done = Match.objects.filter(status=Match.Status.FINISHED).order_by("-updated", "-id")
+    return {
+        "in_play": [match_item(m) for m in going.order_by("rank", "-updated", "-id")[:in_play]],
+        "results": [match_item(m) for m in done[:results]],
+    }
 
 
 def match_items(*, match_ids: list[int]) -> list[MatchItem]:

@@ -41,8 +41,8 @@ def _chat_available() -> bool:
 
 
 def match_list(request: HttpRequest) -> HttpResponse:
-    """Every match, live ones first; the page keeps summaries and watcher counts live."""
-    return render(request, "scores/match_list.html", {"matches": selectors.match_list()})
+    """Matches in play (live first) and results, as cards the page keeps live."""
+    return render(request, "scores/match_list.html", {"lists": selectors.match_lists()})
 
 
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
@@ -27,3 +29,15 @@ def status_labels_script() -> SafeString:
     return json_script(
         {value: str(label) for value, label in Match.Status.choices}, "status-labels"
     )
+
+
+SCORE_LINE = re.compile(r".+ \d+/\d+d? \([^)]*\)( \[SO\])?")
+"""One innings in a summary line ("CSK 171/5 (15)"); scores/list.js has the same pattern."""
+
+
+@register.filter
+def summary_lines(summary: str) -> list[dict[str, str]]:
+    """A match's summary line ("GT 214/4 (20) · CSK 171/5 (15) · CSK won ...") as the lines
+    of a card: each innings a "score" line, the rest (equation, result) a "note"."""
+    parts = [p.strip() for p in (summary or "not started").split(" · ") if p.strip()]
+    return [{"kind": "score" if SCORE_LINE.fullmatch(p) else "note", "text": p} for p in parts]

@@ -1,4 +1,5 @@
-"""The home page in a real browser: its practice panel sends PING and shows PONG."""
+"""The practice page (for developers) in a real browser: its panel sends PING and shows PONG; the
+guide's console snippets work from the home page."""
 
 import pytest
 
@@ -11,7 +12,7 @@ def test_practice_panel_sends_ping_and_shows_pong(start_server):
     server = start_server("uvicorn")
     with chromium() as browser:
         page = browser.new_page()
-        page.goto(server.http_url + "/")
+        page.goto(server.http_url + "/practice/")
         page.wait_for_selector("#practice-status[data-ready='true']")
         page.click("#practice-ping")
         page.wait_for_selector("#practice-log li:has-text('received PONG')")

@@ -158,8 +158,12 @@ def nothing_created():
     )
 
 
-def test_match_list_links_to_the_new_match_form(client):
-    assert 'href="/matches/new/"' in client.get("/matches/").content.decode()
+def test_match_list_offers_scoring_a_match_to_signed_in_users_and_sign_up_to_visitors(client):
+    visitor = client.get("/matches/").content.decode()
+    assert 'href="/matches/new/"' not in visitor
+    assert 'href="/accounts/signup/?next=/matches/new/"' in visitor
+    client.force_login(user("cara"))
+    assert 'href="/matches/new/">Score a match</a>' in client.get("/matches/").content.decode()
 
 
 def test_new_match_form_asks_anonymous_visitors_to_log_in(client):
