@@ -45,6 +45,8 @@ def test_every_update_of_a_whole_t20_gives_exactly_the_next_snapshot_and_resumes
     final = held[len(events)]
     assert final["scoreboard"]["result"], "the whole match was scored"
 
+    # `?since=0` after a whole match gets a snapshot, not every frame again (issue 15.7).
+    assert selectors.resume_frames(match_id=match.id, since=0) is None
     # A fan who left at any seq and resumes from it holds the final snapshot again.
     for since in (0, 1, 60, 119, 150, len(events) - 20, len(events) - 1, len(events)):
         frames = selectors.resume_frames(match_id=match.id, since=since)
