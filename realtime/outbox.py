@@ -43,7 +43,7 @@ async def _finish(coro: Coroutine[Any, Any, Any], pending: Any) -> None:
 class Outbox:
     """Ordered, bounded delivery of text frames to one WebSocket."""
 
-    __slots__ = ("_drain", "_held", "_limit", "_queue", "_send", "closed", "on_too_slow")
+    __slots__ = ("_drain", "_floor", "_held", "_limit", "_queue", "_send", "closed", "on_too_slow")
 
     def __init__(self, send: Send, limit: int) -> None:
         self._send = send
@@ -51,6 +51,7 @@ class Outbox:
         self._queue: deque[str] = deque()
         self._drain: asyncio.Task[None] | None = None
         self._held: list[tuple[int | None, str]] | None = None
+        self._floor: int | None = None
         self.closed = False
         self.on_too_slow: Callable[[], None] | None = None
 
@@ -60,6 +61,8 @@ class Outbox:
         """Queue a frame fanned out to the whole group; held back during a resume."""
         if self.closed:
             return
+        if seq is not None and self._floor is not None and seq <= self._floor:
+            return  # already sent by the resume (committed, read, then broadcast late)
         if self._held is not None:
             if len(self._held) >= self._limit:
                 self.close_too_slow()
@@ -74,8 +77,12 @@ class Outbox:
             self._held = []
 
     def release(self, after_seq: int | None) -> None:
-        """Send held frames newer than after_seq (all when None), in order, and stop holding."""
+        """Send held frames newer than after_seq (all when None), in order, and stop holding;
+        a broadcast of a seq up to after_seq arriving later is dropped too. (Another process
+        commits an entry before it broadcasts it, so a resume can read an entry whose broadcast
+        reaches this process only after the release: without the floor, a duplicate.)"""
         held, self._held = self._held or [], None
+        self._floor = after_seq
         for seq, frame in held:
             if after_seq is None or seq is None or seq > after_seq:
                 self.send_direct(frame)

@@ -8,28 +8,20 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
-from cricket import codec, scoreboard
+from cricket import scoreboard
 from cricket.commentary import Line
 from cricket.events import Event
 from cricket.setup import MatchSetup
+from realtime import delta
+from realtime.frames import encode
 from scores.models import Match
 from scores.scorebook import Scorebook, Tag
 
 COMMENTARY_SHOWN = 50
 """Commentary entries in a snapshot (newest first)."""
-OVERVIEW_KEYS = (
-    "teams",
-    "awaiting",
-    "bowlers",
-    "batters_available",
-    "next_innings",
-    "follow_on_available",
-    "status",
-    "result",
-    "winner",
-    "events",
-)
-"""The scoreboard's top-level keys an `update` carries besides the changed innings."""
+NOT_IN_DOCUMENT = ("type", "seq", "summary")
+"""A snapshot's keys that an update's edit leaves out: the document is the rest (every key a
+snapshot gains later included); an update carries `seq` and `summary` itself."""
 
 Status = Literal["scheduled", "live", "innings_break", "finished"]
 Scoreboard = dict[str, Any]
@@ -81,16 +73,13 @@ class Snapshot(TypedDict):
 class Update(TypedDict):
     type: Literal["update"]
     seq: int
+    base: int
     match_id: int
-    action: Literal["append"]
-    event: dict[str, Any]
-    innings: int
-    scoreboard_innings: dict[str, Any]
-    live: dict[str, Any]
-    overview: dict[str, Any]
-    commentary: CommentaryEntry
     status: str
     summary: str
+    events: int
+    sum: int
+    edit: delta.Edit
 
 
 class MatchItem(TypedDict):
@@ -194,35 +183,34 @@ def snapshot_message(match: Match, book: Scorebook) -> Snapshot:
     }
 
 
-def update_message(
-    match: Match, book: Scorebook, *, event: Event, before: Scoreboard
-) -> Update | Snapshot:
-    """The `update` for `event`, just appended (`before`: the scoreboard before it); a
-    `snapshot` when the event changed more than one innings (e.g. penalty runs to the side not
-    batting), so that one message is always enough."""
-    board = scoreboard.snapshot(book.engine)
-    old = before["innings"]
-    changed = [i for i, inn in enumerate(board["innings"]) if i >= len(old) or old[i] != inn] or [
-        len(board["innings"]) - 1
-    ]
-    if len(changed) > 1 or changed[0] < 0:
-        return snapshot_message(match, book)
-    index = changed[0]
-    line, tag = book.entries(1)[0]
-    return {
+def document(message: Snapshot) -> dict[str, Any]:
+    """The part of a snapshot that updates edit (docs/protocol.md, "Delta updates")."""
+    return {key: value for key, value in message.items() if key not in NOT_IN_DOCUMENT}
+
+
+def update_message(match: Match, book: Scorebook, *, before: Snapshot) -> Update | Snapshot:
+    """What fans get for the log entry just applied to `book` (`before`: the snapshot before
+    it): an `update` that edits the snapshot's document into the new one, or the new `snapshot`
+    itself when that is no bigger or the document cannot be edited exactly (docs/protocol.md)."""
+    after = snapshot_message(match, book)
+    try:
+        old, new = delta.canonical(document(before)), delta.canonical(document(after))
+    except delta.NotCanonical:
+        return after
+    update: Update = {
         "type": "update",
-        "seq": book.seq,
+        "seq": after["seq"],
+        "base": before["seq"],
         "match_id": match.id,
-        "action": "append",
-        "event": codec.event_to_dict(event),
-        "innings": index,
-        "scoreboard_innings": board["innings"][index],
-        "live": board["current"],
-        "overview": {key: board[key] for key in OVERVIEW_KEYS},
-        "commentary": commentary_entry(line, tag),
-        "status": match_status(board),
-        "summary": scoreboard.summary(book.engine),
+        "status": after["match"]["status"],
+        "summary": after["summary"],
+        "events": after["scoreboard"]["events"],
+        "sum": delta.checksum(new),
+        "edit": delta.diff(old, new),
     }
+    if len(encode(update)) >= len(encode(after)):
+        return after
+    return update
 
 
 def match_item(match: Match, *, watching: int | None = None) -> MatchItem:

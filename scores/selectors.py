@@ -8,7 +8,8 @@ from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import DatabaseError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Sum, Value, When
+from django.db.models.functions import Length
 
 from cricket import codec
 from cricket.conditions import describe
@@ -19,6 +20,9 @@ from scores.scorebook import Scorebook, cache, scorebook_replay, setup_decode
 
 RESUME_LIMIT = 500
 """A fan further behind than this many entries gets a fresh snapshot instead of the missed ones."""
+RESUME_MAX_BYTES = 32 * 1024
+"""Nor are more bytes of missed frames than this resent: a snapshot (about 15 KB for a whole
+T20) is then cheaper. `?since=0` on a long match used to send every frame (946 KiB)."""
 LIST_LIMIT = 100
 SEQ_FRESH_SECONDS = 1.0
 """How old a match's seq in a pong may be: at most one query per match per second per process."""
@@ -178,15 +182,25 @@ def match_snapshot(*, match_id: int) -> Snapshot:
 
 def resume_frames(*, match_id: int, since: int) -> list[tuple[int, str]] | None:
     """The stored frames a client at `since` is missing, in order; None when a snapshot is due
-    instead (too far behind, ahead of the log, or rows missing from it)."""
+    instead (too far behind in entries or in bytes, ahead of the log, or rows missing from it)."""
     seq = _match_seq(match_id)
     if seq is None or since > seq or seq - since > RESUME_LIMIT:
+        return None
+    if since < seq and _frames_bytes(match_id, since, seq) > RESUME_MAX_BYTES:
         return None
     frames = log_frames_after(match_id=match_id, since=since)
     # The log is gap-free; anything else means rows were lost: start over from a snapshot.
     if [s for s, _ in frames] != list(range(since + 1, since + 1 + len(frames))):
         return None
     return frames
+
+
+def _frames_bytes(match_id: int, since: int, upto: int) -> int:
+    """The length of the stored frames after `since` up to `upto` (counted in the database)."""
+    total = LogEntry.objects.filter(match_id=match_id, seq__gt=since, seq__lte=upto).aggregate(
+        total=Sum(Length("frame"))
+    )["total"]
+    return int(total or 0)
 
 
 def log_frames_after(

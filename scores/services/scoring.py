@@ -20,7 +20,6 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from cricket import scoreboard
 from cricket.errors import IllegalEvent
 from realtime.db import in_db_thread
 from realtime.frames import encode
@@ -165,7 +164,8 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
             )
         book = selectors.scorebook_get(match=match)
         appending = command.command.action == "append"
-        before = scoreboard.snapshot(book.engine) if appending else None
+        # Appends go to fans as an edit of the snapshot before them; edits and undos as snapshots.
+        before = snapshot_message(match, book) if appending else None
         seq = match.seq + 1
         try:
             book.execute(command.command, seq, command.commentary)
@@ -173,8 +173,8 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
             raise CommandRefused("illegal_event", illegal_reason(exc), seq=match.seq) from None
         # From here the cached scorebook is ahead of the database until the commit succeeds.
         cache.drop(match_id)
-        if before is not None and command.command.event is not None:
-            message = update_message(match, book, event=command.command.event, before=before)
+        if before is not None:
+            message = update_message(match, book, before=before)
         else:
             message = snapshot_message(match, book)
         status = message["status"] if message["type"] == "update" else message["match"]["status"]

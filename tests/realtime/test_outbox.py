@@ -69,6 +69,19 @@ async def test_held_broadcasts_are_released_after_the_replayed_seq_without_dupli
     assert server.texts()[-1] == "seq6"
 
 
+async def test_a_broadcast_of_a_seq_the_resume_sent_arriving_after_the_release_is_dropped():
+    # Another process committed seq 5 (the resume read it) and broadcast it a moment later.
+    server = FakeServer()
+    outbox = Outbox(server.send, limit=10)
+    outbox.hold()
+    outbox.send_direct("replayed 4,5")
+    outbox.release(after_seq=5)
+    outbox.push_broadcast("seq5", seq=5)
+    outbox.push_broadcast("presence", seq=None)
+    outbox.push_broadcast("seq6", seq=6)
+    assert server.texts() == ["replayed 4,5", "presence", "seq6"]
+
+
 async def test_a_peer_that_vanished_marks_the_outbox_closed():
     async def gone(message):
         raise OSError("connection reset")

@@ -12,6 +12,7 @@ from scores.models import LogEntry, Match
 from scores.services import matches
 from tests.scores.helpers import events, match_with, submit
 from tests.support.auth import session_cookie
+from tests.support.feed import fold
 from tests.support.ws import communicator, receive_json, receive_until
 
 pytestmark = [
@@ -86,23 +87,21 @@ async def test_unknown_match_is_refused_with_not_found():
 async def test_scored_ball_reaches_every_fan_as_one_update():
     match = await new_match(scored=4, scorer="sam")
     fans = [await connect(f"/ws/matches/{match.id}/") for _ in range(2)]
-    for fan in fans:
-        await receive_until(fan, "snapshot")
+    states = [fold(None, await receive_until(fan, "snapshot")) for fan in fans]
     scorer = await scorer_for(match)
     assert (await receive_until(scorer, "snapshot"))["seq"] == 4
     await command(scorer, 4, events(1, 4)[0], commentary="a dot ball to start")
     ack = await receive_until(scorer, "ack")
     assert ack == {"type": "ack", "id": "c1", "seq": 5}
-    for fan in fans:
+    for fan, state in zip(fans, states, strict=True):
         update = await receive_until(fan, "update")
-        assert update["seq"] == 5
+        assert (update["seq"], update["base"]) == (5, 4)
         assert update["match_id"] == match.id
-        assert update["action"] == "append"
-        assert update["event"]["kind"] == "delivery"
-        assert update["commentary"]["text"] == "a dot ball to start"
-        assert update["scoreboard_innings"]["legal_balls"] == 1
-        assert update["live"]["striker"] == "WP Saha"
         assert update["summary"].startswith("Gujarat Titans 0/0")
+        state = fold(state, update)  # a fan folds the edit into its snapshot
+        assert state["commentary"][0]["text"] == "a dot ball to start"
+        assert state["scoreboard"]["innings"][0]["legal_balls"] == 1
+        assert state["scoreboard"]["current"]["striker"] == "WP Saha"
         await fan.disconnect()
     await scorer.disconnect()
 

@@ -30,6 +30,9 @@ from urllib.parse import urlsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
+from realtime.delta import Doubt
+from tests.support.feed import fold
+
 NO_RETRY = frozenset({1000, 1009, 4003, 4004})
 """Close codes after which retrying cannot help (as in live.js)."""
 AT_ONCE = frozenset({1012, 4008})
@@ -78,6 +81,8 @@ class Fan:
         self.snapshots = 0
         self.duplicates = 0
         self.gaps = 0
+        self.doubts = 0
+        """Updates that did not fit the state held: the fan started again from a snapshot."""
         self.connections = 0
         self.failed_connects = 0
         self.close_codes: list[int | None] = []
@@ -87,6 +92,8 @@ class Fan:
         """The server of each successful connection, in order."""
         self.presence: dict[str, Any] | None = None
         self.errors: list[dict[str, Any]] = []
+        self.state: dict[str, Any] | None = None
+        """The feed as feed.js holds it (tests.support.feed.fold)."""
         self.board: dict[str, Any] | None = None
         self.summary = ""
         self.status = ""
@@ -274,31 +281,27 @@ class Fan:
         elif self.last is not None and seq > self.last + 1:
             self.gaps += 1
             return False
+        if not self._apply(message):
+            return False
         self.last = seq
         self.seqs.append(seq)
-        self._apply(message)
         return True
 
-    def _apply(self, message: dict[str, Any]) -> None:
-        """Keep the page's state as docs/protocol.md says to apply `snapshot` and `update`."""
-        self.summary = message["summary"]
-        if message["type"] == "snapshot":
-            self.board = message["scoreboard"]
-            self.status = message["match"]["status"]
-            self.commentary = list(message["commentary"])
-            return
-        assert self.board is not None, "an update before any snapshot"
-        innings = self.board["innings"]
-        index = message["innings"]
-        if index == len(innings):
-            innings.append(message["scoreboard_innings"])
-        else:
-            innings[index] = message["scoreboard_innings"]
-        self.board["current"] = message["live"]
-        self.board.update(message["overview"])
-        self.status = message["status"]
-        if message["commentary"] is not None:
-            self.commentary.insert(0, message["commentary"])
+    def _apply(self, message: dict[str, Any]) -> bool:
+        """Keep the page's state as docs/protocol.md says to fold `snapshot` and `update`;
+        False (and the feed forgotten, to start again from a snapshot) on a doubt."""
+        try:
+            self.state = fold(self.state, message)
+        except Doubt:
+            self.doubts += 1
+            self.state = None
+            self.last = None
+            return False
+        self.summary = self.state["summary"]
+        self.board = self.state["scoreboard"]
+        self.status = self.state["match"]["status"]
+        self.commentary = self.state["commentary"]
+        return True
 
 
 def fans_between(

@@ -10,7 +10,8 @@
 //   lost (e.g. while Redis restarted), so it reconnects with `since` too;
 // - reports its status (connecting / live / reconnecting / offline) through a callback and a
 //   `data-status` attribute, and reports (never swallows) errors thrown by the page's handler,
-//   such as the `switch (message.type)` default for a type the page does not know.
+//   such as the `switch (message.type)` default for a type the page does not know; an error
+//   marked `resync` (feed.js's Doubt) instead reconnects without `since`, for a fresh snapshot.
 
 export const STATUS = Object.freeze({
   CONNECTING: "connecting",
@@ -84,6 +85,7 @@ export class LiveSocket {
     this.lastFrameAt = 0;
     this.duplicates = 0;
     this.gaps = 0;
+    this.resyncs = 0;
     this.connections = 0;
     this._heartbeat = null;
     window.addEventListener("offline", () => {
@@ -235,8 +237,18 @@ export class LiveSocket {
     try {
       this.onMessage(message);
     } catch (error) {
-      report(error);
+      // A feed in doubt (e.g. an update that does not fit its state) starts again afresh.
+      if (error && error.resync === true) this.resync(error.message);
+      else report(error);
     }
+  }
+
+  /** Forget the feed's seq and reconnect: the server sends a fresh snapshot. */
+  resync(reason = "starting again from a snapshot") {
+    this.resyncs += 1;
+    console.warn(`live feed: ${reason}; resyncing`);
+    this.lastSeq = null;
+    this.reconnect(reason);
   }
 
   _closed(socket, event) {

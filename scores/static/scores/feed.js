@@ -1,32 +1,49 @@
-// A match feed's state on the client: the last `snapshot` with each later frame folded in,
-// exactly as docs/protocol.md ("Applying an update") says. No DOM here: pages render it.
+// A match feed's state on the client: the last `snapshot` with each later `update` folded in,
+// exactly as docs/protocol.md ("Delta updates") says. No DOM here: pages render it.
+import { Doubt, applyDocumentEdit } from "../realtime/delta.js";
 
-export const COMMENTARY_KEPT = 50;
+export { Doubt };
 
-/** A new state from a `snapshot` message. */
+// A snapshot's keys outside its document (an update carries `seq` and `summary` itself).
+const NOT_IN_DOCUMENT = new Set(["type", "seq", "summary"]);
+// Each state's document keys, in the snapshot's order (the canonical text lists them so).
+const documentKeys = new WeakMap();
+
+/** A new state from a `snapshot` message: its `seq`, `summary` and every document key. */
 export function fromSnapshot(message) {
-  return {
-    seq: message.seq,
-    match: { ...message.match },
-    summary: message.summary || "",
-    scoreboard: structuredClone(message.scoreboard),
-    commentary: [...(message.commentary || [])],
-  };
+  const state = { seq: message.seq, summary: message.summary || "" };
+  const keys = Object.keys(message).filter((key) => !NOT_IN_DOCUMENT.has(key));
+  for (const key of keys) state[key] = structuredClone(message[key]);
+  documentKeys.set(state, keys);
+  return state;
 }
 
-/** Fold an `update` message into the state (in place) and return it. */
+/** The document of a state, as the server wrote it for the state's seq. */
+export function documentOf(state) {
+  const keys = documentKeys.get(state);
+  if (!keys) throw new Doubt("this state did not come from fromSnapshot");
+  return Object.fromEntries(keys.map((key) => [key, state[key]]));
+}
+
+/**
+ * Fold an `update` into the state (in place) and return it. Throws Doubt, leaving the state as
+ * it was, when the update is not for this state's seq or its edit does not fit: the page's
+ * LiveSocket then reconnects for a fresh snapshot.
+ */
 export function applyUpdate(state, message) {
-  const board = state.scoreboard;
-  board.innings[message.innings] = message.scoreboard_innings;
-  board.current = message.live;
-  Object.assign(board, message.overview || {}); // includes `events`, the engine's event count
-  state.seq = message.seq;
-  state.match.status = message.status;
-  state.summary = message.summary;
-  if (message.commentary) {
-    state.commentary.unshift(message.commentary);
-    state.commentary.length = Math.min(state.commentary.length, COMMENTARY_KEPT);
+  if (message.base !== state.seq) {
+    throw new Doubt(`an update from #${message.base} for a feed at #${state.seq}`);
   }
+  const next = applyDocumentEdit(documentOf(state), message.edit, message.sum);
+  if (!next || typeof next !== "object" || Array.isArray(next)) {
+    throw new Doubt("the edited document is not an object");
+  }
+  for (const key of documentKeys.get(state)) delete state[key];
+  const keys = Object.keys(next).filter((key) => !NOT_IN_DOCUMENT.has(key));
+  for (const key of keys) state[key] = next[key];
+  documentKeys.set(state, keys);
+  state.seq = message.seq;
+  state.summary = message.summary;
   return state;
 }
 
