@@ -28,6 +28,7 @@ from realtime.broadcast import BroadcastHandler
 from realtime.frames import encode
 from realtime.metrics import FANOUT_SECONDS, MESSAGES_OUT
 from realtime.outbox import Outbox
+from realtime.wire import text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -221,8 +222,9 @@ class Hub:
         started = time.perf_counter()
         frame = handler.frame(message)  # rendered and encoded once for every local member
         seq = message.get("seq")
+        wire = text_frame(frame.encode())  # the frame's bytes, once for every member
         for member in state.members:
-            member.outbox.push_broadcast(frame, seq)
+            member.outbox.push_broadcast(frame, seq, wire)
         MESSAGES_OUT.labels("broadcast").inc(len(state.members))
         FANOUT_SECONDS.observe(time.perf_counter() - started)
 
