@@ -55,10 +55,13 @@ audit: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Fan-out benchmark (a few minutes); e.g. make bench BENCH_ARGS="--fans 10000 --repeat 2".
+# Fan-out benchmark, issue 14's figures and targets: 10,000 fans on the chat path, then on the
+# scores path (a real T20's balls through the scorer API), each beside a websockets reference
+# run right after it (about 4 minutes in all); e.g. make bench BENCH_ARGS="--repeat 2".
+BENCH_ARGS ?=
 bench: install
 	bash scripts/services.sh
-	$(PY) -m bench.fanout $(BENCH_ARGS)
+	$(PY) -m bench.fanout --fans 10000 --path both $(BENCH_ARGS)
 
 bench-engine: install
 	$(PY) -m bench.engine_replay

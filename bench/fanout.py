@@ -53,13 +53,23 @@ def publisher_names(opts: Options) -> list[str]:
     return [f"pub{i:02d}" for i in range(count)]
 
 
-# Issue 6 targets, each as (metric, comparison, bound).
+# Issue 14 targets, each as (metric, comparison, bound); ratios are Crease / the reference
+# measured in the same run.
 TARGETS = {
     "delivered_ratio": ("==", 1.0),
-    "deliveries_per_s_ratio": (">=", 0.7),
-    "fanout_p99_ratio": ("<=", 1.5),
-    "open_seconds": ("<=", 15.0),
-    "kib_per_fan": ("<=", 24.0),
+    "deliveries_per_s_ratio": (">=", 0.9),
+    "cpu_per_delivery_ratio": ("<=", 1.3),
+    "open_seconds_ratio": ("<=", 2.0),
+    "kib_per_fan": ("<=", 20.0),
+    "bytes_per_ball": ("<=", 600.0),
+}
+TARGET_LABELS = {
+    "delivered_ratio": "every update delivered to every fan",
+    "deliveries_per_s_ratio": "deliveries per second / reference",
+    "cpu_per_delivery_ratio": "server CPU per delivery / reference",
+    "open_seconds_ratio": "open time (every fan has its first state) / reference",
+    "kib_per_fan": "server KiB per idle fan",
+    "bytes_per_ball": "bytes per ball to each fan, whole real T20 (scores path)",
 }
 
 
@@ -131,6 +141,17 @@ class ScorePublisher:
         for i in range(index):
             if not await self._post(i, ""):
                 raise RuntimeError(f"the scores API refused setup event {i}")
+
+    async def score_to_end(self) -> int:
+        """Post the rest of the match (after the run, no fans left); return events refused."""
+        refused = 0
+        while self.seq < len(self.events):
+            before = self.seq
+            if not await self._post(self.seq, ""):
+                refused += 1
+                break
+            assert self.seq == before + 1
+        return refused
 
     async def post(self, k: int) -> bool:
         """Update k of the run: the next event, with the marker fans look for as commentary."""
@@ -341,6 +362,7 @@ def run_crease(opts: Options, core: int | None) -> dict[str, Any]:
                       presence=True, redis=watch, publish=publish.post,
                       ready_marker=b'"type":"snapshot"')
             )  # fmt: skip
+            result.update(match_bytes(env, publish, match_id))
         else:
             watch = RedisWatch(opts.redis_url, prefix, f"chat.{ROOM}") if redis_url else None
             path = f"/ws/chat/{ROOM}/"
@@ -356,6 +378,29 @@ def run_crease(opts: Options, core: int | None) -> dict[str, Any]:
         for suffix in ("-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     return result
+
+
+def match_bytes(env: dict[str, str], publish: ScorePublisher, match_id: int) -> dict[str, Any]:
+    """Score the rest of the real match, then read what its frames carry: every fan frame the
+    log stored (what each fan receives) over the balls bowled, in bytes of UTF-8 payload."""
+    refused = asyncio.run(publish.score_to_end())
+    code = (
+        "import json; from scores.models import LogEntry; "
+        f"rows = list(LogEntry.objects.filter(match_id={match_id})"
+        ".values_list('frame', 'payload')); "
+        "print(json.dumps([len(f.encode()) for f, _ in rows] + [0], separators=(',', ':'))); "
+        "print(sum(1 for _, p in rows if isinstance(p, dict) and p.get('kind') == 'delivery'))"
+    )
+    lines = servers.manage("shell", "-c", code, env=env).strip().splitlines()
+    sizes = json.loads(lines[-2])[:-1]
+    balls = int(lines[-1])
+    return {
+        "match_events": len(sizes),
+        "match_balls": balls,
+        "match_bytes": sum(sizes),
+        "bytes_per_ball": sum(sizes) / max(1, balls),
+        "match_refused": refused,
+    }
 
 
 def run_reference(opts: Options, core: int | None) -> dict[str, Any]:
@@ -416,27 +461,46 @@ ROWS = [
     ("server memory per idle fan (KiB)", "kib_per_fan", "{:.1f}", "kib_per_fan"),
     ("client CPU use while publishing", "client_cpu_util", "{:.0%}", None),
     ("update frame size (bytes)", "frame_bytes", "{:,.0f}", None),
+    ("bytes per ball to each fan, whole match", "bytes_per_ball", "{:,.0f}", None),
 ]
 
 
 def verdicts(crease: dict[str, Any], reference: dict[str, Any] | None) -> dict[str, Any]:
-    """Issue 6 targets, met or not, for a one-process run."""
+    """Issue 14 targets, met or not, for a one-process run (ratios need the reference)."""
     figures = {
         "delivered_ratio": crease["delivered_ratio"],
-        "open_seconds": crease["open_seconds"],
         "kib_per_fan": crease["kib_per_fan"],
     }
+    if "bytes_per_ball" in crease:
+        figures["bytes_per_ball"] = crease["bytes_per_ball"]
     if reference:
         figures["deliveries_per_s_ratio"] = (
             crease["deliveries_per_s"] / reference["deliveries_per_s"]
         )
-        figures["fanout_p99_ratio"] = crease["fanout_p99_ms"] / reference["fanout_p99_ms"]
+        figures["cpu_per_delivery_ratio"] = (
+            crease["cpu_us_per_delivery"] / reference["cpu_us_per_delivery"]
+        )
+        figures["open_seconds_ratio"] = crease["open_seconds"] / reference["open_seconds"]
     out = {}
-    for name, value in figures.items():
+    for name in TARGETS:
+        if name not in figures:
+            continue
+        value = figures[name]
         op, bound = TARGETS[name]
         met = {"==": value == bound, ">=": value >= bound, "<=": value <= bound}[op]
-        out[name] = {"value": value, "target": f"{op} {bound}", "met": bool(met)}
+        out[name] = {
+            "label": TARGET_LABELS[name], "value": value, "target": f"{op} {bound:g}",
+            "met": bool(met),
+        }  # fmt: skip
     return out
+
+
+def verdict_table(targets: dict[str, Any]) -> str:
+    lines = [f"{'issue 14 target':58} {'measured':>10} {'target':>9}  met"]
+    for v in targets.values():
+        verdict = "yes" if v["met"] else "NO"
+        lines.append(f"{v['label']:58} {v['value']:>10.3f} {v['target']:>9}  {verdict}")
+    return "\n".join(lines)
 
 
 def table(crease: dict[str, Any] | None, reference: dict[str, Any] | None) -> str:
@@ -444,10 +508,10 @@ def table(crease: dict[str, Any] | None, reference: dict[str, Any] | None) -> st
         f"{'':46} {'crease':>12} {'reference':>12} {'ratio':>8}",
     ]
     for label, key, fmt, _ in ROWS:
-        c = fmt.format(crease[key]) if crease else "-"
-        r = fmt.format(reference[key]) if reference else "-"
+        c = fmt.format(crease[key]) if crease and key in crease else "-"
+        r = fmt.format(reference[key]) if reference and key in reference else "-"
         ratio = "-"
-        if crease and reference and reference[key]:
+        if crease and reference and key in crease and reference.get(key):
             ratio = f"{crease[key] / reference[key]:.2f}"
         lines.append(f"{label:46} {c:>12} {r:>12} {ratio:>8}")
     return "\n".join(lines)
@@ -468,8 +532,9 @@ def parse(argv: list[str] | None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fans", type=int, default=2000)
     parser.add_argument(
-        "--path", choices=["chat", "scores"], default="chat",
-        help="chat: messages posted over ws/chat/<room>/; scores: balls POSTed to the scorer API",
+        "--path", choices=["chat", "scores", "both"], default="chat",
+        help="chat: messages posted over ws/chat/<room>/; scores: balls POSTed to the scorer API; "
+        "both: one then the other",
     )  # fmt: skip
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
@@ -502,6 +567,21 @@ def parse(argv: list[str] | None) -> Options:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     opts = parse(argv)
+    if opts.path != "both":
+        return run_path(opts)
+    # `make bench`: both paths, each beside its own reference, then every verdict together.
+    records = {}
+    for path in ("chat", "scores"):
+        record = opts.record and f"{opts.record}-{path}"
+        records[path] = run_path(dataclasses.replace(opts, path=path, record=record))
+    for path, record in records.items():
+        if record.get("targets"):
+            print(f"\n{path} path, {opts.fans:,} fans:")
+            print(verdict_table(record["targets"]))
+    return records
+
+
+def run_path(opts: Options) -> dict[str, Any]:
     limit = servers.raise_file_limit()
     need = opts.fans + 100
     if limit < need:
@@ -561,9 +641,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             )
         if opts.workers == 1:
             record["targets"] = verdicts(crease, reference)
-            for name, v in record["targets"].items():
-                verdict = "met" if v["met"] else "NOT met"
-                print(f"target {name}: {v['value']:.3f} {v['target']}: {verdict}")
+            print(verdict_table(record["targets"]))
     if opts.record:
         RESULTS_DIR.mkdir(exist_ok=True)
         path = RESULTS_DIR / f"{opts.record}.json"

@@ -71,10 +71,12 @@ def section(name: str, record: dict[str, Any]) -> list[str]:
             "",
         ]
     if record.get("targets"):
-        lines += ["| issue 6 target | measured | target | met |", "|---|---:|---|---|"]
+        issue = "issue 14" if any("label" in v for v in record["targets"].values()) else "issue 6"
+        lines += [f"| {issue} target | measured | target | met |", "|---|---:|---|---|"]
         for key, v in record["targets"].items():
             met = "yes" if v["met"] else "**no**"
-            lines.append(f"| {TARGET_LABELS[key]} | {v['value']:.3g} | {v['target']} | {met} |")
+            label = v.get("label") or TARGET_LABELS.get(key, key)
+            lines.append(f"| {label} | {v['value']:.3g} | {v['target']} | {met} |")
         lines.append("")
     return lines
 

@@ -17,7 +17,9 @@ from realtime import closecodes
 from realtime.broadcast import broadcast
 from realtime.consumers import GroupConsumer
 from realtime.db import in_db_thread
+from realtime.frames import encode
 from realtime.groups import InvalidGroupName, chat_group
+from realtime.hub import get_hub
 from realtime.values import is_whole_number
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,8 @@ class ChatConsumer(GroupConsumer):
             await self.send_error("invalid_room", f"invalid room name: {exc}")
             await self.close(code=closecodes.NOT_FOUND)
             return
-        room = await room_get(slug=slug)
+        hub = get_hub()
+        room = hub.memo(self.group, "room") or await room_get(slug=slug)
         if room is None:
             await self.accept()
             await self.send_error("not_found", f"no chat room {slug!r}")
@@ -71,15 +74,29 @@ class ChatConsumer(GroupConsumer):
         self.outbox.hold()
         try:
             await self.join(self.group)
-            await self.send_history(before=None)
+            # The first page changes only by messages to the room, which this process hears:
+            # kept in the hub per group version, a connect storm reads it once per message.
+            version = hub.version(self.group)
+            first = hub.memo(self.group, "history")
+            if first is None:
+                first = encode(await self.history_frame(before=None))
+                hub.remember(self.group, "history", version, first)
+                hub.remember(self.group, "room", version, room)
+            self.outbox.send_direct(first)
         finally:
             self.outbox.release(None)
 
-    async def send_history(self, *, before: int | None) -> None:
+    async def history_frame(self, *, before: int | None) -> dict[str, Any]:
         messages, has_more = await history_page(room=self.room, before=before)
-        await self.send_json(
-            {"type": "chat.history", "before": before, "messages": messages, "has_more": has_more}
-        )
+        return {
+            "type": "chat.history",
+            "before": before,
+            "messages": messages,
+            "has_more": has_more,
+        }
+
+    async def send_history(self, *, before: int | None) -> None:
+        await self.send_json(await self.history_frame(before=before))
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         """One client frame; a refusal (ChatRefused) becomes an error frame in GroupConsumer."""

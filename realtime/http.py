@@ -52,12 +52,22 @@ class HeadDeadline:
     _head_timer: asyncio.TimerHandle | None = None
 
     def _head_started(self) -> None:
-        """A request head is being read: start its clock (once) and count it as incomplete."""
+        """A request head is expected or being read: start its clock (once)."""
         capacity.track(self.connections)
         if self._head_timer is None:
             loop = asyncio.get_running_loop()
             timeout = float(settings.CREASE_HTTP_HEAD_TIMEOUT)
             self._head_timer = loop.call_later(timeout, self._head_timed_out, "timeout")
+
+    def _head_partial(self) -> None:
+        """Bytes arrived and the head is still not complete: count it as part-way through.
+
+        Counted only then, not from connection_made: the event loop accepts a whole burst of
+        connections (a reconnect storm, 500 fans at once) before it reads any of them, so
+        counting from the accept closed all but the newest 100 fans of a burst, each of which
+        had sent its whole handshake."""
+        if self._head_timer is None or self in _incomplete:
+            return
         _incomplete[self] = None
         limit = max(1, int(settings.CREASE_HTTP_MAX_INCOMPLETE))
         while len(_incomplete) > limit:
@@ -96,6 +106,8 @@ class GuardedH11Protocol(HeadDeadline, H11Protocol):
         super().data_received(data)
         if self.conn.their_state is not h11.IDLE:
             self._head_done()  # the head is parsed (a request, an upgrade, or an error)
+        else:
+            self._head_partial()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._head_done()
@@ -110,6 +122,10 @@ if HttpToolsProtocol is not None:
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._head_started()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._head_partial()  # a no-op once on_headers_complete has stopped the clock
 
         def on_message_begin(self) -> None:
             self._head_started()

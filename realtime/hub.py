@@ -28,6 +28,7 @@ from realtime.broadcast import BroadcastHandler
 from realtime.frames import encode
 from realtime.metrics import FANOUT_SECONDS, MESSAGES_OUT
 from realtime.outbox import Outbox
+from realtime.wire import text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ PRESENCE_TTL = 2 * PRESENCE_HEARTBEAT + 1.0
 EMPTY_GROUP_GRACE = 15.0
 """Seconds an empty group keeps its subscription, so reconnect storms do not churn Redis."""
 PRESENCE_NAMES_SHOWN = 100
+MEMO_SECONDS = 5.0
+"""Longest a memo is served: a bound on staleness should a broker lose a message unnoticed."""
 JOIN_TIMEOUT = 10.0
 """Seconds a join waits for the layer (e.g. Redis down) before the connection is refused."""
 
@@ -70,6 +73,10 @@ class _Group:
         self.empty_since: float | None = None
         self.heard: dict[str, tuple[dict[str, int], int, float]] = {}
         self.presence_frame = ""
+        self.version = 0
+        """Bumped by every (re)subscription and every message but presence: a memo made at
+        one version is still true while the version has not moved."""
+        self.memos: dict[str, tuple[int, float, Any]] = {}
 
 
 class Hub:
@@ -93,6 +100,36 @@ class Hub:
         if state is None or not state.presence_frame:
             return None
         return self._presence_payload(state)
+
+    def version(self, group: str) -> int | None:
+        """The group's version while this process is subscribed to it, else None.
+
+        Read it after `join` and before the database: a value read from the database then is
+        current for as long as `version(group)` stays the same (see `memo`)."""
+        state = self._groups.get(group)
+        if state is None or not state.ready.done() or state.ready.exception() is not None:
+            return None
+        return state.version
+
+    def memo(self, group: str, key: str) -> Any:
+        """A value remembered for the group's current version, or None.
+
+        For state that only changes by messages sent to the group (the match snapshot, a
+        room's first history page): every fan after the first is served from memory until the
+        next message arrives, without a database hop."""
+        state = self._groups.get(group)
+        if state is None:
+            return None
+        kept = state.memos.get(key)
+        if kept is None or kept[0] != self.version(group) or time.monotonic() > kept[1]:
+            return None
+        return kept[2]
+
+    def remember(self, group: str, key: str, version: int | None, value: Any) -> None:
+        """Keep `value`, read after `version(group)` returned `version`, for that version."""
+        state = self._groups.get(group)
+        if state is not None and version is not None and version == state.version:
+            state.memos[key] = (version, time.monotonic() + MEMO_SECONDS, value)
 
     async def join(self, group: str, member: Member) -> None:
         """Add a member; returns once the process is subscribed, so nothing later is missed."""
@@ -146,6 +183,8 @@ class Hub:
                 if not state.channel:
                     state.channel = await self.layer.new_channel(prefix="hub")
                 await self.layer.group_add(state.name, state.channel)
+                state.version += 1  # messages may have been missed while unsubscribed
+                state.memos.clear()
                 if not state.ready.done():
                     state.ready.set_result(None)
                 delay = 0.1
@@ -160,6 +199,8 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                state.version += 1
+                state.memos.clear()
                 logger.warning(
                     "subscription to %s failed; retrying in %.1fs", state.name, delay, exc_info=True
                 )
@@ -173,14 +214,17 @@ class Hub:
             return
         if not isinstance(kind, str):
             raise ValueError("group message without a type")
+        state.version += 1
+        state.memos.clear()
         handler = getattr(state.owner, kind.replace(".", "_"), None)
         if not isinstance(handler, BroadcastHandler):
             raise ValueError(f"{state.owner.__name__} has no @broadcast handler for {kind!r}")
         started = time.perf_counter()
         frame = handler.frame(message)  # rendered and encoded once for every local member
         seq = message.get("seq")
+        wire = text_frame(frame.encode())  # the frame's bytes, once for every member
         for member in state.members:
-            member.outbox.push_broadcast(frame, seq)
+            member.outbox.push_broadcast(frame, seq, wire)
         MESSAGES_OUT.labels("broadcast").inc(len(state.members))
         FANOUT_SECONDS.observe(time.perf_counter() - started)
 

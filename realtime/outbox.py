@@ -18,6 +18,7 @@ from typing import Any
 from realtime import closecodes
 from realtime.metrics import SLOW_CLOSES
 from realtime.types import Send
+from realtime.wire import direct_target, write_direct
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,14 @@ async def _finish(coro: Coroutine[Any, Any, Any], pending: Any) -> None:
 class Outbox:
     """Ordered, bounded delivery of text frames to one WebSocket."""
 
-    __slots__ = ("_drain", "_floor", "_held", "_limit", "_queue", "_send", "closed", "on_too_slow")
+    __slots__ = (
+        "_direct", "_drain", "_floor", "_held", "_limit", "_queue", "_send", "closed",
+        "on_too_slow",
+    )  # fmt: skip
 
     def __init__(self, send: Send, limit: int) -> None:
         self._send = send
+        self._direct = direct_target(send)
         self._limit = limit
         self._queue: deque[str] = deque()
         self._drain: asyncio.Task[None] | None = None
@@ -57,8 +62,11 @@ class Outbox:
 
     # Broadcast frames (from the hub) can be held back while a resume is being served.
 
-    def push_broadcast(self, frame: str, seq: int | None = None) -> None:
-        """Queue a frame fanned out to the whole group; held back during a resume."""
+    def push_broadcast(self, frame: str, seq: int | None = None, wire: bytes | None = None) -> None:
+        """Queue a frame fanned out to the whole group; held back during a resume.
+
+        `wire` is the same frame as WebSocket bytes (realtime.wire.text_frame), built once for
+        the group: written as is when the connection can take it, else `frame` goes by ASGI."""
         if self.closed:
             return
         if seq is not None and self._floor is not None and seq <= self._floor:
@@ -68,6 +76,13 @@ class Outbox:
                 self.close_too_slow()
                 return
             self._held.append((seq, frame))
+            return
+        if (
+            wire is not None
+            and self._drain is None
+            and self._direct is not None
+            and write_direct(self._direct, wire)
+        ):
             return
         self._write(frame)
 

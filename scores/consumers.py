@@ -19,6 +19,7 @@ from realtime.consumers import GroupConsumer
 from realtime.db import in_db_thread
 from realtime.frames import encode
 from realtime.groups import MATCH_LIST, match_group
+from realtime.hub import get_hub
 from realtime.types import Message, Scope
 from scores import selectors
 from scores.commands import CommandRefused, client_id, envelope_decode
@@ -34,6 +35,8 @@ from scores.services.scoring import ByUser, command_submit
 logger = logging.getLogger(__name__)
 
 LIST_REFRESH_SECONDS = 10.0
+SNAPSHOT_MEMO = "snapshot"
+"""The hub memo of a match group holding (seq, encoded snapshot frame)."""
 CLOSE_ON_REFUSAL = {
     "login_required": closecodes.NOT_AUTHORIZED,
     "not_a_scorer": closecodes.NOT_AUTHORIZED,
@@ -96,16 +99,32 @@ class ScoreGroups(GroupConsumer):
         self.outbox.release(after_seq=last)
 
     async def catch_up(self, match_id: int, since: int | None) -> int:
-        """Send what a client at `since` is missing; return the last seq sent."""
+        """Send what a client at `since` is missing; return the last seq sent.
+
+        The answer is kept in the hub for the group's current version (realtime.hub.memo), so
+        a connect storm reads the database once per update, not once per fan."""
+        group = match_group(match_id)
+        hub = get_hub()
+        version = hub.version(group)
         if since is not None:
-            frames = await in_db_thread(selectors.resume_frames)(match_id=match_id, since=since)
-            if frames is not None:
-                for _, frame in frames:
+            key = f"resume:{since}"
+            kept_frames: tuple[tuple[int, str], ...] | bool | None = hub.memo(group, key)
+            if kept_frames is None:
+                frames = await in_db_thread(selectors.resume_frames)(match_id=match_id, since=since)
+                kept_frames = tuple(frames) if frames is not None else False  # False: snapshot
+                hub.remember(group, key, version, kept_frames)
+            if kept_frames is not False:
+                assert isinstance(kept_frames, tuple)
+                for _, frame in kept_frames:
                     self.outbox.send_direct(frame)
-                return frames[-1][0] if frames else since
-        snapshot = await in_db_thread(selectors.match_snapshot)(match_id=match_id)
-        self.outbox.send_direct(encode(snapshot))
-        return snapshot["seq"]
+                return kept_frames[-1][0] if kept_frames else since
+        kept: tuple[int, str] | None = hub.memo(group, SNAPSHOT_MEMO)
+        if kept is None:
+            snapshot = await in_db_thread(selectors.match_snapshot)(match_id=match_id)
+            kept = (snapshot["seq"], encode(snapshot))
+            hub.remember(group, SNAPSHOT_MEMO, version, kept)
+        self.outbox.send_direct(kept[1])
+        return kept[0]
 
 
 def since_of(scope: Scope) -> int | None:
@@ -126,7 +145,10 @@ class MatchConsumer(ScoreGroups):
 
     async def connect(self) -> None:
         match_id = self.match_id()
-        if match_id is None or not await in_db_thread(selectors.match_exists)(match_id=match_id):
+        if match_id is None or (
+            get_hub().memo(match_group(match_id), SNAPSHOT_MEMO) is None  # a snapshot: it exists
+            and not await in_db_thread(selectors.match_exists)(match_id=match_id)
+        ):
             await self.refuse("not_found", "no such match", closecodes.NOT_FOUND)
             return
         await self.accept()
