@@ -10,7 +10,6 @@ from typing import Any, Literal, TypedDict
 
 from cricket import scoreboard
 from cricket.commentary import Line
-from cricket.events import Event
 from cricket.setup import MatchSetup
 from realtime import delta
 from realtime.frames import encode
