@@ -281,3 +281,34 @@ def test_the_match_page_shows_the_playing_conditions_stored_with_the_match(clien
     assert "No-ball: 2 runs" in html
     assert "Free hit after a front-foot no-ball" in html
     assert match.format == PRESETS["one_day_cup"].short
+
+
+def test_score_this_match_shows_on_the_match_page_only_for_its_scorers(client):
+    match = make_match()
+    scorer = user("sam")
+    matches.scorer_grant(user=scorer, match=match)
+    console = f'href="/matches/{match.id}/score/"'
+    assert console not in client.get(f"/matches/{match.id}/").content.decode()
+    client.force_login(user("fan"))
+    assert console not in client.get(f"/matches/{match.id}/").content.decode()
+    client.force_login(scorer)
+    page = client.get(f"/matches/{match.id}/").content.decode()
+    assert console in page
+    assert "Score this match" in page
+
+
+def test_my_matches_lists_the_matches_a_user_may_score_and_is_in_the_nav(client):
+    mine, other = make_match(), make_match()
+    scorer = user("sam")
+    matches.scorer_grant(user=scorer, match=mine)
+    assert "My matches" not in client.get("/matches/").content.decode()
+    login = client.get("/matches/mine/")
+    assert login.status_code == 302
+    assert "/login" in login["Location"] or "login" in login["Location"]
+    client.force_login(scorer)
+    assert 'href="/matches/mine/"' in client.get("/matches/").content.decode()
+    page = client.get("/matches/mine/").content.decode()
+    assert f'href="/matches/{mine.id}/score/"' in page
+    assert f'data-match-id="{other.id}"' not in page
+    client.force_login(user("fan"))
+    assert "No matches to score yet" in client.get("/matches/mine/").content.decode()
