@@ -298,3 +298,18 @@ def squads(*, match: Match) -> dict[str, dict[str, list[str]]]:
                 "substitutes": list(team.get("substitutes") or []),
             }
     return found
+
+
+def log_entry_by_command_id(*, match_id: int, command_id: str) -> LogEntry | None:
+    """The entry stored for a client's command id (a retry's original), if any."""
+    return (
+        LogEntry.objects.filter(match_id=match_id, command_id=command_id)
+        .only("seq", "payload", "commentary", "frame")
+        .first()
+    )
+
+
+def matches_scored_by(*, user: User) -> list[MatchItem]:
+    """The matches a user may score (creating one grants it), newest activity first."""
+    matches = Match.objects.filter(scorers__user=user).order_by("-updated", "-id")
+    return [match_item(m) for m in matches[:LIST_LIMIT]]
