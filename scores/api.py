@@ -6,6 +6,7 @@ goes through the same service as the scorer console: stored, then broadcast, the
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -15,7 +16,7 @@ from realtime.db import in_db_thread
 from realtime.errors import Refused
 from realtime.frames import decode
 from scores import selectors
-from scores.commands import envelope_decode
+from scores.commands import MAX_ID_CHARS, CommandRefused, envelope_decode
 from scores.services.scoring import ByToken, command_submit, scorer_authorize
 
 MAX_BODY_BYTES = 16 * 1024
@@ -28,6 +29,8 @@ STATUS = {
     "not_found": 404,
     "method_not_allowed": 405,
     "stale_seq": 409,
+    "id_reused": 422,
+    "slow_down": 429,
     "too_large": 413,
     "unsupported_media_type": 415,
     "storage_failed": 503,
@@ -36,13 +39,14 @@ STATUS = {
 
 
 def _error(refused: Refused) -> JsonResponse:
-    seq = getattr(refused, "seq", None)
     body: dict[str, Any] = {"error": refused.code, "reason": refused.reason}
-    if seq is not None:
-        body["seq"] = seq
+    if isinstance(refused, CommandRefused):
+        body.update(refused.details())
     response = JsonResponse(body, status=STATUS.get(refused.code, 400))
     if response.status_code == 401:
         response["WWW-Authenticate"] = 'Bearer realm="crease"'
+    if isinstance(refused, CommandRefused) and refused.retry_after is not None:
+        response["Retry-After"] = str(max(1, math.ceil(refused.retry_after)))
     return response
 
 
@@ -80,6 +84,22 @@ def _content(request: HttpRequest) -> dict[str, Any]:
     return content
 
 
+def _with_key(request: HttpRequest, content: dict[str, Any]) -> dict[str, Any]:
+    """The body with the Idempotency-Key header as its command id (the body's own `id` must
+    then be absent or the same)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return content
+    key = key.strip()
+    if not key or len(key) > MAX_ID_CHARS:
+        raise CommandRefused(
+            "invalid_command", f"Idempotency-Key must be 1 to {MAX_ID_CHARS} characters"
+        )
+    if "id" in content and str(content["id"]) != key:
+        raise CommandRefused("invalid_command", "the body's 'id' differs from Idempotency-Key")
+    return {**content, "id": key}
+
+
 @csrf_exempt
 async def match_events(request: HttpRequest, match_id: int) -> JsonResponse:
     """Append one scorer command to a match's log; 201 {"seq": N} once stored and sent."""
@@ -94,7 +114,9 @@ async def match_events(request: HttpRequest, match_id: int) -> JsonResponse:
             raise _too_large()
         by = ByToken(_bearer(request))
         try:
-            command = envelope_decode(_content(request), expect_seq_required=False)
+            command = envelope_decode(
+                _with_key(request, _content(request)), expect_seq_required=False
+            )
         except Refused:
             # Rights first: a client without them learns nothing from its body's faults.
             await scorer_authorize(match_id=match_id, by=by)
@@ -102,9 +124,12 @@ async def match_events(request: HttpRequest, match_id: int) -> JsonResponse:
         applied = await command_submit(match_id=match_id, command=command, by=by)
     except Refused as refused:
         return _error(refused)
-    return JsonResponse(
+    response = JsonResponse(
         {"seq": applied.seq, "status": applied.status, "summary": applied.summary}, status=201
     )
+    if applied.duplicate:
+        response["Idempotent-Replayed"] = "true"  # the original answer; nothing was stored
+    return response
 
 
 async def match_state(request: HttpRequest, match_id: int) -> JsonResponse:

@@ -25,8 +25,13 @@ RefusalCode = Literal[
     "unauthorized",  # an API token that is missing, wrong or revoked
     "forbidden",  # an API token whose user has no scorer rights for this match
     "storage_failed",  # the database is away: nothing was stored or sent
+    "id_reused",  # the command id is already stored for a different command
+    "slow_down",  # commands come faster than the server takes them: `retry_after` seconds
 ]
-ENVELOPE_KEYS = frozenset({"type", "id", "command", "expect_seq", "commentary"})
+ENVELOPE_KEYS = frozenset({"type", "id", "command", "expect_seq", "commentary", "override"})
+OVERRIDE_KINDS = frozenset({"delivery", "new_batter", "new_bowler"})
+"""The events an `override` (what the umpires allowed, in words) may be recorded on."""
+MAX_OVERRIDE_CHARS = 200
 MAX_ID_CHARS = 100
 MAX_COMMENTARY_CHARS = 500
 STORAGE_FAILED = "the event could not be stored; nothing was sent"
@@ -38,9 +43,30 @@ class CommandRefused(Refused):
 
     code: RefusalCode
 
-    def __init__(self, code: RefusalCode, reason: str, *, seq: int | None = None) -> None:
+    def __init__(
+        self,
+        code: RefusalCode,
+        reason: str,
+        *,
+        seq: int | None = None,
+        overridable: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(code, reason)
         self.seq = seq
+        self.overridable = overridable
+        self.retry_after = retry_after
+
+    def details(self) -> dict[str, Any]:
+        """The refusal's facts beyond code and reason, for the error frame or JSON body."""
+        out: dict[str, Any] = {}
+        if self.seq is not None:
+            out["seq"] = self.seq
+        if self.overridable is not None:
+            out["overridable"] = self.overridable
+        if self.retry_after is not None:
+            out["retry_after"] = self.retry_after
+        return out
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,11 @@ class ScoreCommand:
     expect_seq: int | None = None
     commentary: str | None = None
     id: str | int | None = None
+
+    @property
+    def stored_id(self) -> str | None:
+        """The id as stored with the log entry (compared as text)."""
+        return None if self.id is None else str(self.id)
 
 
 def client_id(content: Mapping[str, Any]) -> str | int | None:
@@ -79,12 +110,13 @@ def envelope_decode(content: Mapping[str, Any], *, expect_seq_required: bool) ->
         raise CommandRefused("invalid_command", "the envelope needs a 'command'")
     if has_nul(content["command"]):
         raise CommandRefused("invalid_command", "command text may not contain NUL characters")
+    raw = _with_override(content["command"], content.get("override"))
     try:
-        command = command_from_dict(content["command"])
+        command = command_from_dict(raw)
     except InvalidCommand as exc:
         raise CommandRefused("invalid_command", str(exc)) from None
     except IllegalEvent as exc:
-        raise CommandRefused("illegal_event", illegal_reason(exc)) from None
+        raise illegal_event(exc) from None
     return ScoreCommand(
         command=command,
         expect_seq=expect_seq,
@@ -104,6 +136,39 @@ def _commentary(value: object) -> str | None:
     if text is not None and "\x00" in text:
         raise CommandRefused("invalid_command", "commentary may not contain NUL characters")
     return text
+
+
+def _with_override(command: object, override: object) -> object:
+    """The command with the envelope's `override` put on its event (the engine's own place for
+    it: the event dict's "override"); the command as is when there is none."""
+    if override is None:
+        return command
+    if not isinstance(override, str) or not override.strip():
+        raise CommandRefused("invalid_command", "'override' must say what the umpires allowed")
+    if len(override) > MAX_OVERRIDE_CHARS or "\x00" in override:
+        raise CommandRefused(
+            "invalid_command", f"'override' is limited to {MAX_OVERRIDE_CHARS} characters"
+        )
+    if not isinstance(command, dict):
+        return command  # the decoder says what is wrong with it
+    edit = command.get("kind") in ("replace", "insert")
+    target = command.get("event") if edit else command
+    if not isinstance(target, dict) or target.get("kind") not in OVERRIDE_KINDS:
+        raise CommandRefused(
+            "invalid_command", "an override can be given only with a delivery, new batter or bowler"
+        )
+    if target.get("override") not in (None, override):
+        raise CommandRefused("invalid_command", "two different overrides given")
+    target = {**target, "override": override.strip()}
+    return {**command, "event": target} if edit else target
+
+
+def illegal_event(exc: IllegalEvent, *, seq: int | None = None) -> CommandRefused:
+    """The engine's refusal as the client is told it: plain words and whether `override` may
+    record it anyway."""
+    return CommandRefused(
+        "illegal_event", illegal_reason(exc), seq=seq, overridable=exc.overridable
+    )
 
 
 def illegal_reason(exc: IllegalEvent) -> str:

@@ -243,11 +243,11 @@ class ScorerConsumer(ScoreGroups):
                 match_id=self.match_pk, command=command, by=ByUser(self.scope["user"])
             )
         except CommandRefused as refused:
-            await self.send_error(refused.code, refused.reason, id=command_id, seq=refused.seq)
+            await self.send_error(refused.code, refused.reason, id=command_id, **refused.details())
             if refused.code in CLOSE_ON_REFUSAL:
                 await self.close(code=CLOSE_ON_REFUSAL[refused.code])
             elif refused.code == "stale_seq":
                 snapshot = await in_db_thread(selectors.match_snapshot)(match_id=self.match_pk)
                 await self.send_json(snapshot)
             return
-        await self.send_json(ack_message(command.id, applied.seq))
+        await self.send_json(ack_message(command.id, applied.seq, duplicate=applied.duplicate))

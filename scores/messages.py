@@ -6,7 +6,7 @@ and sent as stored to every fan.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from cricket import scoreboard
 from cricket.commentary import Line
@@ -112,6 +112,7 @@ class Ack(TypedDict):
     type: Literal["ack"]
     id: str | int | None
     seq: int
+    duplicate: NotRequired[bool]  # a retry of a stored command: its original seq, nothing stored
 
 
 class Pong(TypedDict, total=False):
@@ -239,8 +240,11 @@ def match_listed_message(match_id: int, status: str, item: MatchItem | None) -> 
     return {"type": "match", "match_id": match_id, "status": status, "match": item}
 
 
-def ack_message(command_id: str | int | None, seq: int) -> Ack:
-    return {"type": "ack", "id": command_id, "seq": seq}
+def ack_message(command_id: str | int | None, seq: int, *, duplicate: bool = False) -> Ack:
+    ack: Ack = {"type": "ack", "id": command_id, "seq": seq}
+    if duplicate:
+        ack["duplicate"] = True
+    return ack
 
 
 def pong_message(seq: int | None) -> Pong:

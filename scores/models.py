@@ -109,13 +109,26 @@ class LogEntry(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    command_id = models.CharField(  # noqa: DJ001 (NULL: no id, outside the unique index)
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="the client's id for the command (socket `id`, HTTP Idempotency-Key): "
+        "a retry with it gets this entry's answer instead of a second entry",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["match", "seq"]
         verbose_name_plural = "log entries"
         constraints = [
-            models.UniqueConstraint(fields=["match", "seq"], name="scores_logentry_match_seq")
+            models.UniqueConstraint(fields=["match", "seq"], name="scores_logentry_match_seq"),
+            # The unique index is also what stops two racing retries storing twice.
+            models.UniqueConstraint(
+                fields=["match", "command_id"],
+                condition=models.Q(command_id__isnull=False),
+                name="scores_logentry_match_command_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -298,3 +298,12 @@ def squads(*, match: Match) -> dict[str, dict[str, list[str]]]:
                 "substitutes": list(team.get("substitutes") or []),
             }
     return found
+
+
+def log_entry_by_command_id(*, match_id: int, command_id: str) -> LogEntry | None:
+    """The entry stored for a client's command id (a retry's original), if any."""
+    return (
+        LogEntry.objects.filter(match_id=match_id, command_id=command_id)
+        .only("seq", "payload", "commentary", "frame")
+        .first()
+    )

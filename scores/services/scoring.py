@@ -4,6 +4,12 @@
 to the match's scorebook, stores it with its fan frame and commits, all in one database hop; only
 then does it broadcast the stored frame. A refusal raises CommandRefused and stores and sends
 nothing.
+
+Commands are idempotent by the client's id (the socket's `id`, HTTP's Idempotency-Key): a retry
+of a stored command, from any connection or process, gets the stored entry's answer (its seq)
+marked `duplicate`, stores nothing and is not broadcast again. The id is looked up on the locked
+match row before the seq check (a retry's expect_seq is stale by its own entry), and the unique
+index (match, command_id) settles two retries racing without a row lock.
 """
 
 from __future__ import annotations
@@ -22,10 +28,10 @@ from django.utils import timezone
 
 from cricket.errors import IllegalEvent
 from realtime.db import in_db_thread
-from realtime.frames import encode
+from realtime.frames import decode, encode
 from realtime.groups import MATCH_LIST, match_group
 from scores import selectors
-from scores.commands import STORAGE_FAILED, CommandRefused, ScoreCommand, illegal_reason
+from scores.commands import STORAGE_FAILED, CommandRefused, ScoreCommand, illegal_event
 from scores.messages import snapshot_message, update_message
 from scores.models import LogEntry, Match
 from scores.scorebook import cache
@@ -64,6 +70,8 @@ class Applied:
     status: str
     summary: str
     status_changed: bool
+    duplicate: bool = False
+    """A retry of a command already stored: this is its original answer; nothing was stored."""
 
 
 async def command_submit(*, match_id: int, command: ScoreCommand, by: Principal) -> Applied:
@@ -74,6 +82,8 @@ async def command_submit(*, match_id: int, command: ScoreCommand, by: Principal)
     """
     async with _publish_lock(match_id):
         applied = await in_db_thread(command_record)(match_id=match_id, command=command, by=by)
+        if applied.duplicate:
+            return applied  # fans had it (or fill it from the log): never sent twice
         try:
             await applied_broadcast(applied)
         except Exception:
@@ -98,6 +108,15 @@ def command_record(*, match_id: int, command: ScoreCommand, by: Principal) -> Ap
             return _record_locked(match_id, command, author, by)
         except CommandRefused:
             raise
+        except IntegrityError:
+            # Another process stored this command id between our look-up and insert (no row
+            # lock on SQLite): answer as its retry.
+            cache.drop(match_id)
+            original = _original(match_id, command) if command.stored_id is not None else None
+            if original is None:
+                logger.exception("storing a command for match %s failed", match_id)
+                raise CommandRefused("storage_failed", STORAGE_FAILED) from None
+            return original
         except DatabaseError:
             # The scorebook may already hold the command: forget it, rebuild next time.
             cache.drop(match_id)
@@ -155,6 +174,10 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
             raise CommandRefused("not_found", f"no match {match_id}") from None
         # Rights on the locked row: withdrawn a moment ago means refused now.
         _refuse_without_rights(author, match, by)
+        if command.stored_id is not None:
+            original = _original(match_id, command)
+            if original is not None:
+                return original
         if command.expect_seq is not None and command.expect_seq != match.seq:
             raise CommandRefused(
                 "stale_seq",
@@ -170,7 +193,7 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
         try:
             book.execute(command.command, seq, command.commentary)
         except IllegalEvent as exc:
-            raise CommandRefused("illegal_event", illegal_reason(exc), seq=match.seq) from None
+            raise illegal_event(exc, seq=match.seq) from None
         # From here the cached scorebook is ahead of the database until the commit succeeds.
         cache.drop(match_id)
         if before is not None:
@@ -189,9 +212,12 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
                 frame=frame,
                 commentary=command.commentary or "",
                 author=author,
+                command_id=command.stored_id,
             )
-        except IntegrityError as exc:  # two writers without a row lock: treat as storage
-            raise DatabaseError(str(exc)) from exc
+        except IntegrityError:
+            # Two writers without a row lock: the same id (a racing retry, answered by the
+            # caller from the stored entry) or the same seq (storage).
+            raise
         Match.objects.filter(pk=match.pk).update(
             seq=seq, status=status, summary=summary, updated=timezone.now()
         )
@@ -203,6 +229,33 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
         status=status,
         summary=summary,
         status_changed=status != match.status,
+    )
+
+
+def _original(match_id: int, command: ScoreCommand) -> Applied | None:
+    """The stored answer to a retry of `command` (None: its id is new); CommandRefused
+    `id_reused` when the id was stored with a different command."""
+    assert command.stored_id is not None
+    entry = selectors.log_entry_by_command_id(match_id=match_id, command_id=command.stored_id)
+    if entry is None:
+        return None
+    if entry.payload != command.command.to_dict() or entry.commentary != (command.commentary or ""):
+        raise CommandRefused(
+            "id_reused",
+            f"the id {command.stored_id!r} was used for another command (seq {entry.seq}); "
+            "give each new command a new id",
+            seq=entry.seq,
+        )
+    message = decode(entry.frame)
+    status = message["status"] if message["type"] == "update" else message["match"]["status"]
+    return Applied(
+        match_id=match_id,
+        seq=entry.seq,
+        frame=entry.frame,
+        status=status,
+        summary=str(message["summary"])[:MAX_SUMMARY_CHARS],
+        status_changed=False,
+        duplicate=True,
     )
 
 

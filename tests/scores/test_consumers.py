@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -56,10 +57,13 @@ async def scorer_for(match: Match, name: str = "sam"):
     return await connect(f"/ws/matches/{match.id}/score/", [await session_cookie(name)])
 
 
+_ids = itertools.count(1)
+
+
 async def command(comm, expect_seq, cmd, **extra):
-    await comm.send_json_to(
-        {"type": "command", "id": "c1", "expect_seq": expect_seq, "command": cmd, **extra}
-    )
+    """Send a command with a fresh id (ids are idempotency keys: one per new command)."""
+    extra.setdefault("id", f"t{next(_ids)}")
+    await comm.send_json_to({"type": "command", "expect_seq": expect_seq, "command": cmd, **extra})
 
 
 async def test_fan_gets_a_snapshot_on_connect():
@@ -90,7 +94,7 @@ async def test_scored_ball_reaches_every_fan_as_one_update():
     states = [fold(None, await receive_until(fan, "snapshot")) for fan in fans]
     scorer = await scorer_for(match)
     assert (await receive_until(scorer, "snapshot"))["seq"] == 4
-    await command(scorer, 4, events(1, 4)[0], commentary="a dot ball to start")
+    await command(scorer, 4, events(1, 4)[0], commentary="a dot ball to start", id="c1")
     ack = await receive_until(scorer, "ack")
     assert ack == {"type": "ack", "id": "c1", "seq": 5}
     for fan, state in zip(fans, states, strict=True):
@@ -222,7 +226,7 @@ async def test_bad_commands_get_an_error_and_nothing_is_written(cmd, code):
     await receive_until(scorer, "snapshot")
     fan = await connect(f"/ws/matches/{match.id}/")
     await receive_until(fan, "snapshot")
-    await command(scorer, 0, cmd)
+    await command(scorer, 0, cmd, id="c1")
     error = await receive_until(scorer, "error")
     assert error["code"] == code
     assert error["id"] == "c1"
