@@ -297,3 +297,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }
+
+# How fast one scorer connection may send commands before `slow_down` (scores/pacing.py).
+CREASE_SCORER_RATE = env_float("CREASE_SCORER_RATE", 20.0)
+CREASE_SCORER_BURST = env_int("CREASE_SCORER_BURST", 60)

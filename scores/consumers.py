@@ -30,6 +30,7 @@ from scores.messages import (
     matches_message,
     pong_message,
 )
+from scores.pacing import TokenBucket, scorer_bucket
 from scores.services.scoring import ByUser, command_submit
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,8 @@ class ScorerConsumer(ScoreGroups):
     presence_counted = False
     match_pk: int | None = None
     """Set once the connection is accepted as a scorer's; None on a refused connection."""
+    pace: TokenBucket | None = None
+    """How fast this connection may send commands (scores/pacing.py)."""
 
     async def connect(self) -> None:
         match_id = self.match_id()
@@ -225,6 +228,7 @@ class ScorerConsumer(ScoreGroups):
             )
             return
         self.match_pk = match_id
+        self.pace = scorer_bucket()
         await self.accept()
         await self.follow(match_id, since_of(self.scope))
 
@@ -237,6 +241,14 @@ class ScorerConsumer(ScoreGroups):
         command_id = None
         try:
             command_id = client_id(content)
+            wait = self.pace.take() if self.pace is not None else None
+            if wait is not None:
+                raise CommandRefused(
+                    "slow_down",
+                    "commands are coming faster than they can be stored: nothing was stored; "
+                    "send this one again after retry_after seconds",
+                    retry_after=wait,
+                )
             command = envelope_decode(content, expect_seq_required=True)
             # Rights are checked on every command: they may have been withdrawn since.
             applied = await command_submit(
