@@ -307,3 +307,9 @@ def log_entry_by_command_id(*, match_id: int, command_id: str) -> LogEntry | Non
         .only("seq", "payload", "commentary", "frame")
         .first()
     )
+
+
+def matches_scored_by(*, user: User) -> list[MatchItem]:
+    """The matches a user may score (creating one grants it), newest activity first."""
+    matches = Match.objects.filter(scorers__user=user).order_by("-updated", "-id")
+    return [match_item(m) for m in matches[:LIST_LIMIT]]

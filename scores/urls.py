@@ -7,6 +7,7 @@ from scores import api, views
 urlpatterns = [
     path("matches/", views.match_list, name="match_list"),
     path("matches/new/", views.match_new, name="match_new"),
+    path("matches/mine/", views.my_matches, name="my_matches"),
     path("matches/<int:match_id>/", views.match_detail, name="match_detail"),
     path("matches/<int:match_id>/score/", views.match_score, name="match_score"),
     path(

@@ -56,8 +56,17 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "chat_room": match_room(match.pk),
         "conditions": selectors.playing_conditions(match=match),
         "chat_available": _chat_available(),
+        "can_score": selectors.scorer_can_score(user=request.user, match=match),
     }
     return render(request, "scores/match_detail.html", context)
+
+
+@login_required
+def my_matches(request: HttpRequest) -> HttpResponse:
+    """The matches the signed-in user created or may score, each with its console."""
+    assert isinstance(request.user, User)
+    matches = selectors.matches_scored_by(user=request.user)
+    return render(request, "scores/my_matches.html", {"matches": matches})
 
 
 @login_required

@@ -229,3 +229,28 @@ def test_a_conflict_edit_keeps_the_queue_and_sends_nothing_until_chosen(start_se
         expect(second.locator(COUNT)).to_have_text("all sent", timeout=WAIT_MS)
         runs = deliveries(stored_log(server, match_id))
         assert runs == [6, 3], runs
+
+
+def test_an_engine_refusal_of_a_queued_ball_is_shown_and_discarded_only_when_chosen(start_server):
+    server = start_server("uvicorn")
+    session = create_session(server.env, "cara")
+    with chromium() as browser:
+        console = phone_page(browser, server, session)
+        match_id = ready_to_bowl(console, server)  # one over a side
+        console.context.set_offline(True)
+        expect(console.locator("#live-status")).to_have_text("offline", timeout=WAIT_MS)
+        for runs in ("1", "2", "1", "2", "1", "2", "3"):  # the seventh ball has no over to be in
+            console.click(f"[data-runs='{runs}']")
+        expect(console.locator(COUNT)).to_contain_text("7 waiting to send")
+        console.context.set_offline(False)
+        dialog = console.locator("#conflict-dialog")
+        expect(dialog).to_be_visible(timeout=WAIT_MS)
+        expect(dialog.locator(".title")).to_have_text('The server refused "3 runs"')
+        expect(dialog.locator("[data-choice=after]")).to_be_hidden()
+        assert deliveries(stored_log(server, match_id)) == [1, 2, 1, 2, 1, 2]
+        expect(console.locator(COUNT)).to_contain_text("1 waiting to send")
+        dialog.locator("[data-choice=discard]").click()
+        expect(console.locator(COUNT)).to_have_text("all sent", timeout=WAIT_MS)
+        assert deliveries(stored_log(server, match_id)) == [1, 2, 1, 2, 1, 2]
+        expect(console.locator("#awaiting")).to_contain_text("Innings break")
+        assert console.errors == []

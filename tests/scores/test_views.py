@@ -315,3 +315,34 @@ def test_new_match_keeps_its_context_and_the_fan_snapshot_carries_it(client):
     assert info["captains"] == {"Northfield": "Ann", "Southbury": "Ed"}
     assert info["keepers"] == {"Northfield": "Bea", "Southbury": "Fay"}
     assert info["player_of_match"] is None
+
+
+def test_score_this_match_shows_on_the_match_page_only_for_its_scorers(client):
+    match = make_match()
+    scorer = user("sam")
+    matches.scorer_grant(user=scorer, match=match)
+    console = f'href="/matches/{match.id}/score/"'
+    assert console not in client.get(f"/matches/{match.id}/").content.decode()
+    client.force_login(user("fan"))
+    assert console not in client.get(f"/matches/{match.id}/").content.decode()
+    client.force_login(scorer)
+    page = client.get(f"/matches/{match.id}/").content.decode()
+    assert console in page
+    assert "Score this match" in page
+
+
+def test_my_matches_lists_the_matches_a_user_may_score_and_is_in_the_nav(client):
+    mine, other = make_match(), make_match()
+    scorer = user("sam")
+    matches.scorer_grant(user=scorer, match=mine)
+    assert "My matches" not in client.get("/matches/").content.decode()
+    login = client.get("/matches/mine/")
+    assert login.status_code == 302
+    assert "/login" in login["Location"] or "login" in login["Location"]
+    client.force_login(scorer)
+    assert 'href="/matches/mine/"' in client.get("/matches/").content.decode()
+    page = client.get("/matches/mine/").content.decode()
+    assert f'href="/matches/{mine.id}/score/"' in page
+    assert f'data-match-id="{other.id}"' not in page
+    client.force_login(user("fan"))
+    assert "No matches to score yet" in client.get("/matches/mine/").content.decode()
