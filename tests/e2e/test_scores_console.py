@@ -31,7 +31,7 @@ def logged_in_page(browser, server, session: str):
 def new_match(console, server, *, title: str = "", **fields: str) -> int:
     """Fill in the new-match form (T20, one over a side, three players each) and submit it."""
     console.goto(server.http_url + "/matches/")
-    console.click("text=New match")
+    console.click("text=Score a match")
     console.wait_for_url("**/matches/new/")
     values = {
         "title": title,

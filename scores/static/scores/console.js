@@ -4,6 +4,10 @@
 import { LiveSocket } from "../realtime/live.js";
 import { applyUpdate, currentInnings, fromSnapshot } from "./feed.js";
 import { el, embeddedSnapshot, renderBoard, renderCommentary } from "./scoreboard.js";
+import { showConflict } from "./conflict.js";
+import { openOutbox } from "./outbox.js";
+import { confirmFirst, toast } from "./pad-notices.js";
+import { Sender } from "./sender.js";
 
 const root = document.getElementById("console");
 const matchId = root.dataset.matchId;
@@ -15,12 +19,15 @@ const commentaryList = $("commentary");
 const commentaryInput = $("commentary-text");
 const logList = $("console-log");
 const wicketForm = $("wicket-form");
-const PENDING_TIMEOUT_MS = 15000;
+// Taps of the same command closer than this are one tap (a bounce, a double tap).
+const SAME_TAP_MS = 500;
 
-let state = fromSnapshot(embeddedSnapshot());
-let pending = null; // {id, what, ackSeq, timer}
+let state = fromSnapshot(embeddedSnapshot()); // the server's state, as its frames say
+let preview = null; // the local engine's state: the server's plus the queued commands
+let engine = null; // the local engine once loaded (offline scoring)
+let engineNote = "loading the offline engine…";
+let lastTap = { key: "", at: 0 };
 let editing = null; // {at, entry, mode: "replace" | "insert", context: the ball as scored, or null}
-let counter = 0;
 const extras = new Set();
 
 function log(text, kind = "info") {
@@ -31,12 +38,81 @@ function log(text, kind = "info") {
 
 // Rendering
 
+/** What the pad shows: the server's state, or with queued commands the engine's preview. */
+function shown() {
+  return preview && outbox.size ? preview : state;
+}
+
 function render() {
-  renderBoard(root, state);
-  renderCommentary(commentaryList, state.commentary);
-  markEditable();
+  const now = shown();
+  renderBoard(root, now);
+  renderCommentary(commentaryList, now.commentary);
+  if (now === state) markEditable(); // past balls are edited once the queue is sent
   renderPanels();
+  renderOutbox();
   document.body.dataset.seq = String(state.seq);
+}
+
+let previewToken = 0;
+
+/** Ask the local engine for the state after the queued commands (when it is loaded). */
+async function refreshPreview() {
+  const token = ++previewToken;
+  if (!engine || !outbox.size) {
+    preview = null;
+    render();
+    return;
+  }
+  try {
+    const commands = outbox.entries.map((e) =>
+      e.frame.override ? { ...e.frame.command, override: e.frame.override } : e.frame.command,
+    );
+    const result = await engine.preview(state.seq, commands);
+    if (token !== previewToken) return;
+    preview = result.snapshot ? fromSnapshot(result.snapshot) : null;
+    engineNote = result.refused ? `the engine would refuse queued entry ${result.refused.index + 1}: ${result.refused.reason}` : "";
+  } catch (error) {
+    preview = null;
+    engineNote = `offline preview failed (${error.message})`;
+  }
+  render();
+}
+
+/** The state of sending: live or offline, what waits to be sent, and any refusal. */
+function renderOutbox() {
+  const waiting = outbox.size;
+  const box = $("outbox");
+  box.dataset.waiting = String(waiting);
+  document.body.dataset.waiting = String(waiting);
+  $("outbox-count").textContent = waiting
+    ? `${waiting} waiting to send${live.status === "live" ? "" : " (offline: they go when the connection is back)"}`
+    : live.status === "live" ? "all sent" : "offline: taps are queued on this phone";
+  $("outbox-paused").hidden = !sender.paused;
+  if (sender.paused) $("outbox-paused-text").textContent = `Sending stopped at "${sender.paused.entry.what}".`;
+  $("outbox-list").replaceChildren(
+    ...outbox.entries.map((entry) => {
+      const flying = sender.inFlight === entry.id;
+      const remove = el("button", { type: "button", class: "secondary small", disabled: flying }, "remove");
+      remove.addEventListener("click", () => removeQueued(entry));
+      return el("li", { "data-id": entry.id }, el("span", {}, `${entry.what}${flying ? " (sending…)" : ""}`), remove);
+    }),
+  );
+  const offlineNote = live.status !== "live" || waiting ? engineNote : "";
+  $("engine-status").textContent = offlineNote;
+  $("engine-status").hidden = !offlineNote;
+}
+
+async function removeQueued(entry) {
+  if (sender.inFlight === entry.id) return;
+  if (!(await confirmFirst(`Remove "${entry.what}" without sending it?`, "Remove it"))) return;
+  const at = outbox.entries.indexOf(entry);
+  const base = entry.frame.expect_seq;
+  await sender.discard([entry.id]);
+  // The ones after it now come one place earlier in the log.
+  const later = outbox.entries.slice(at).map((e, i) => ({ ...e, frame: { ...e.frame, expect_seq: base + i } }));
+  if (later.length) await outbox.update(later);
+  toast(`${entry.what}: removed, not sent`);
+  refreshPreview();
 }
 
 function markEditable() {
@@ -78,7 +154,7 @@ function choice(label, command, what, disabled = false) {
 }
 
 function renderPanels() {
-  const board = state.scoreboard;
+  const board = shown().scoreboard;
   const cur = board.current || {};
   const panel = editing ? "delivery" : board.awaiting;
   root.dataset.awaiting = board.awaiting;
@@ -197,22 +273,29 @@ function substituteNames(board) {
   fill("sub-in-names", ((squads[team] || {}).substitutes || []).filter((n) => !playing.includes(n)));
 }
 
+/** The pad stays usable offline (taps queue); `data-ready` says all is sent and the next tap
+ * is a new ball (not a repeat of the last within SAME_TAP_MS). */
 function setEnabled() {
-  const ready = live.status === "live" && !pending;
+  const settled = Date.now() - lastTap.at >= SAME_TAP_MS;
+  const ready = live.status === "live" && !outbox.size && !sender.paused && settled;
   root.dataset.ready = String(ready);
+  root.dataset.live = live.status;
   for (const control of root.querySelectorAll(".console-pad button, .console-pad input, .console-pad select")) {
     if (control.closest("li.not-eligible")) continue; // stays disabled: the engine said why
-    control.disabled = !ready;
+    if (control.closest("#outbox")) continue;
+    control.disabled = false;
   }
 }
 
 // Commands
 
-function send(command, what, form = null) {
-  if (pending) {
-    log("wait for the last entry to be acknowledged", "error");
-    return;
-  }
+/** The server's seq as far as this page knows (an ack may come before its update). */
+function serverSeq() {
+  return Math.max(live.lastSeq ?? state.seq, sender.lastAckSeq ?? 0);
+}
+
+/** Queue a command: stored in IndexedDB first, then sent in order (sender.js). */
+async function send(command, what, form = null) {
   let wrapped = command;
   if (editing && command.kind === "delivery") {
     wrapped = { kind: editing.mode, at: editing.at, event: command };
@@ -220,67 +303,96 @@ function send(command, what, form = null) {
       ? `insert before ${editing.entry.over}: ${what}`
       : `edit ${editing.entry.over}: ${what}`;
   }
-  const id = `c${Date.now().toString(36)}-${++counter}`;
-  const frame = { type: "command", id, expect_seq: live.lastSeq ?? state.seq, command: wrapped };
+  const key = JSON.stringify(wrapped);
+  const now = Date.now();
+  if (key === lastTap.key && now - lastTap.at < SAME_TAP_MS) return; // a double tap: one ball
+  lastTap = { key, at: now };
+  window.setTimeout(setEnabled, SAME_TAP_MS);
+  const last = outbox.entries[outbox.size - 1];
+  const id = crypto.randomUUID();
+  const frame = { type: "command", id, expect_seq: last ? last.frame.expect_seq + 1 : serverSeq(), command: wrapped };
   const text = commentaryInput.value.trim();
   if (text) frame.commentary = text;
-  if (!live.send(frame)) {
-    log(`not connected: "${what}" was not sent`, "error");
+  try {
+    await outbox.add({ id, frame, what });
+  } catch (error) {
+    toast(`${what}: NOT recorded (this phone could not store it: ${error.message})`, "error");
     return;
   }
-  pending = { id, what, ackSeq: null, form };
-  pending.timer = window.setTimeout(() => {
-    if (pending && pending.id === id) {
-      log(`no answer for "${what}"; check the scoreboard before entering it again`, "error");
-      pending = null;
-      setEnabled();
-    }
-  }, PENDING_TIMEOUT_MS);
-  log(`sent: ${what}`);
-  setEnabled();
-}
-
-function settle() {
-  // An ack may overtake the update it acknowledges: stay busy until the board shows that seq.
-  if (pending && pending.ackSeq !== null && state.seq >= pending.ackSeq) {
-    window.clearTimeout(pending.timer);
-    pending = null;
-    setEnabled();
-  }
-}
-
-function acknowledged(message) {
-  if (!pending || message.id !== pending.id) {
-    log(`stored #${message.seq}`, "ok");
-    return;
-  }
-  log(`✓ #${message.seq} ${pending.what}`, "ok");
-  pending.ackSeq = message.seq;
+  // Stored on the phone: the pad moves on.
   commentaryInput.value = "";
   extras.clear();
   renderExtras();
   editing = null;
   wicketForm.hidden = true;
   markPrevious(null);
-  if (pending.form) {
-    // A tool's command went through: clear its form and fold the tool away.
-    if (pending.form instanceof HTMLFormElement) pending.form.reset();
-    const tool = pending.form.closest("details");
+  if (form) {
+    if (form instanceof HTMLFormElement) form.reset();
+    const tool = form.closest("details");
     if (tool) tool.open = false;
   }
-  renderPanels();
-  settle();
+  toast(`${what}: ${live.status === "live" && !sender.paused ? "sending…" : "queued"}`);
+  log(`queued: ${what}`);
+  sender.kick();
+  render();
+  setEnabled();
+  refreshPreview();
+}
+
+function recorded(entry, message) {
+  log(`✓ #${message.seq} ${entry.what}${message.duplicate ? " (already stored)" : ""}`, "ok");
+  toast(`${entry.what}: recorded`, "ok");
+}
+
+function conflicted(entry, error) {
+  log(`✗ ${error.code} (${entry.what}): ${error.reason}`, "error");
+  openConflict();
+}
+
+/** The prompt for the refusal that stopped sending. */
+function openConflict() {
+  const paused = sender.paused;
+  if (!paused) return;
+  const { entry, error } = paused;
+  showConflict(entry, error, outbox.size, {
+    after: () => sender.resume(Number.isInteger(error.seq) ? error.seq : serverSeq()),
+    discard: async () => {
+      if (error.code === "stale_seq") {
+        await sender.discard(outbox.entries.map((e) => e.id));
+        toast(`discarded your entries; the board shows the other scorer's`);
+        await sender.resume();
+      } else {
+        await sender.discard([entry.id]);
+        toast(`${entry.what}: discarded`);
+        await sender.resume(Number.isInteger(error.seq) ? error.seq : serverSeq());
+      }
+      refreshPreview();
+    },
+    edit: () => {
+      toast("sending stopped: your entries wait below the pad");
+      render();
+    },
+    override: async (reason) => {
+      await sender.amend(entry, { ...entry.frame, override: reason });
+      await sender.resume();
+    },
+  });
+}
+
+$("outbox-resolve").addEventListener("click", openConflict);
+
+function acknowledged(message) {
+  sender.acked(message).then((mine) => {
+    if (!mine) log(`stored #${message.seq}`, "ok");
+    render();
+    setEnabled();
+    refreshPreview();
+  });
 }
 
 function refused(message) {
-  const mine = pending && message.id === pending.id;
-  const what = mine ? ` (${pending.what})` : "";
-  log(`✗ ${message.code}${what}: ${message.reason}`, "error");
-  if (mine) {
-    window.clearTimeout(pending.timer);
-    pending = null;
-  }
-  setEnabled();
+  if (sender.refusedFrame(message)) return;
+  log(`✗ ${message.code}: ${message.reason}`, "error");
 }
 
 function delivery(runs) {
@@ -374,9 +486,33 @@ wicketForm.addEventListener("submit", (event) => {
   send(d, `${d.wickets[0].player_out || "batter"} ${f.kind.value}; ${deliveryWords(d)}`);
 });
 
-$("undo").addEventListener("click", () => send({ kind: "undo" }, "undo"));
+/** Undo takes back the last queued entry if it was not sent yet, else asks the server. */
+function undoTarget() {
+  const last = outbox.entries[outbox.size - 1];
+  if (last && sender.inFlight !== last.id) return { queued: last, words: `${last.what} (not sent yet)` };
+  const entry = (shown().commentary || [])[0];
+  return { queued: null, words: entry ? `${entry.over ? `${entry.over} ` : ""}${entry.description || entry.text || "the last entry"}` : "the last entry" };
+}
+
+$("undo").addEventListener("click", async () => {
+  const { queued, words } = undoTarget();
+  if (queued) {
+    await removeQueuedNow(queued);
+    toast(`undone: ${words}`);
+    return;
+  }
+  send({ kind: "undo" }, `undo ${words}`);
+});
+
+async function removeQueuedNow(entry) {
+  await sender.discard([entry.id]);
+  refreshPreview();
+}
 for (const button of root.querySelectorAll("[data-command]")) {
-  button.addEventListener("click", () => send({ kind: button.dataset.command }, button.textContent));
+  button.addEventListener("click", async () => {
+    const words = button.textContent;
+    if (await confirmFirst(`${words}: end the innings now?`, words)) send({ kind: button.dataset.command }, words);
+  });
 }
 
 function numberOrNull(value) {
@@ -386,7 +522,10 @@ function numberOrNull(value) {
 $("end-innings-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const reason = event.target.elements.reason.value.trim();
-  send({ kind: "end_innings", reason }, `end of innings${reason ? ` (${reason})` : ""}`, event.target);
+  const words = `end of innings${reason ? ` (${reason})` : ""}`;
+  confirmFirst(`End the innings now (${reason || "no reason given"})?`, "End the innings").then((yes) => {
+    if (yes) send({ kind: "end_innings", reason }, words, event.target);
+  });
 });
 $("revised-form")?.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -398,12 +537,18 @@ $("result-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const f = event.target.elements;
   const command = { kind: "result", outcome: f.outcome.value, winner: f.winner.value || null, text: f.text.value.trim() || null };
-  send(command, `result: ${command.text || command.outcome}`, event.target);
+  const words = `result: ${command.text || command.outcome}`;
+  confirmFirst(`Record the ${words} and end the match?`, "End the match").then((yes) => {
+    if (yes) send(command, words, event.target);
+  });
 });
 $("abandon-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const reason = event.target.elements.reason.value.trim();
-  send({ kind: "abandon", reason }, `match abandoned${reason ? ` (${reason})` : ""}`, event.target);
+  const words = `match abandoned${reason ? ` (${reason})` : ""}`;
+  confirmFirst(`Abandon the match (${reason || "no reason given"})?`, "Abandon the match").then((yes) => {
+    if (yes) send({ kind: "abandon", reason }, words, event.target);
+  });
 });
 
 let editToken = 0;
@@ -569,12 +714,12 @@ function handle(message) {
         wicketForm.hidden = true;
       }
       render();
-      settle();
+      refreshPreview();
       break;
     case "update":
       applyUpdate(state, message);
       render();
-      settle();
+      refreshPreview();
       break;
     case "ack":
       acknowledged(message);
@@ -589,24 +734,39 @@ function handle(message) {
   }
 }
 
+const outbox = await openOutbox(matchId);
 const live = new LiveSocket(`/ws/matches/${matchId}/score/`, {
   since: state.seq,
   statusElement: $("live-status"),
   onMessage: handle,
   onStatus: (status, detail) => {
-    if (status !== "live" && pending) {
-      window.clearTimeout(pending.timer);
-      log(`connection lost while "${pending.what}" was pending; check the scoreboard`, "error");
-      pending = null;
-    }
     if (status === "offline" && detail) log(`offline: ${detail}`, "error");
+    sender.linkChanged();
+    render();
     setEnabled();
   },
   onOpen: () => {
     document.body.dataset.live = "true";
+    sender.linkChanged(); // resend whatever was waiting, same ids: stored once
     setEnabled();
   },
 });
+const sender = new Sender(outbox, live, { recorded, refused: conflicted, changed: () => render() });
 render();
 live.start();
 window.creaseLive = live;
+window.creaseOutbox = outbox;
+
+// The local engine (interface: local-engine.js); without it the pad still queues, it just
+// cannot show the score after the queued balls.
+import("./local-engine.js")
+  .then((module) => module.openLocalEngine(matchId))
+  .then((opened) => {
+    engine = opened;
+    engineNote = "";
+    refreshPreview();
+  })
+  .catch((error) => {
+    engineNote = `offline scoring unavailable (${error.message}): taps are queued and sent when back online`;
+    render();
+  });
