@@ -12,6 +12,7 @@ POSTGRES_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/crease
 .PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-engine soak clean
 
 install: $(STAMP)
+	@$(PY) scripts/fetch_pyodide.py
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

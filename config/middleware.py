@@ -99,13 +99,18 @@ class ServiceUnavailableMiddleware(ResponseMiddleware):
         return None
 
 
-def content_security_policy(host: str) -> str:
+ENGINE_WORKER = "/engine-worker.js"
+"""The console's engine worker compiles Pyodide's WebAssembly: its policy (a worker's own, from
+its response) allows that and nothing more; pages keep the strict one."""
+
+
+def content_security_policy(host: str, *, wasm: bool = False) -> str:
     """The site's policy: every script, style, image and font from the site itself, WebSockets
     to it, no plugins, no framing, forms posting only to it."""
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'" if wasm else "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -128,5 +133,8 @@ class ContentSecurityPolicyMiddleware(ResponseMiddleware):
         if settings.DEBUG and response.status_code >= 400:
             return response
         if not response.has_header("Content-Security-Policy"):
-            response["Content-Security-Policy"] = content_security_policy(request.get_host())
+            wasm = request.path.endswith(ENGINE_WORKER)
+            response["Content-Security-Policy"] = content_security_policy(
+                request.get_host(), wasm=wasm
+            )
         return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -179,7 +180,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
+# The Pyodide runtime the offline console runs the engine with, fetched by `make install`
+# (scripts/fetch_pyodide.py) and served as /static/pyodide/<version>/.
+PYODIDE_DIR = BASE_DIR / "var" / "pyodide"
+if PYODIDE_DIR.is_dir():
+    STATICFILES_DIRS.append(("pyodide", PYODIDE_DIR))
 # WhiteNoise serves static files under every server; in DEBUG straight from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
-from cricket import scoreboard
-from cricket.commentary import Line
+from cricket.scorebook import (
+    CommentaryEntry,
+    Status,
+    board_parts,
+    board_status,
+)
 from cricket.setup import MatchSetup
 from realtime import delta
 from realtime.frames import encode
 from scores.models import Match
-from scores.scorebook import Scorebook, Tag
+from scores.scorebook import Scorebook
 
-COMMENTARY_SHOWN = 50
-"""Commentary entries in a snapshot (newest first)."""
 NOT_IN_DOCUMENT = ("type", "seq", "summary")
 """A snapshot's keys that an update's edit leaves out: the document is the rest (every key a
 snapshot gains later included); an update carries `seq` and `summary` itself."""
 
-Status = Literal["scheduled", "live", "innings_break", "finished"]
 Scoreboard = dict[str, Any]
 """cricket.scoreboard.snapshot(): the engine's JSON-safe view of the whole match."""
 
@@ -48,16 +49,6 @@ class MatchInfo(TypedDict):
     """Team name -> its captain's name, for the teams that have one set."""
     keepers: dict[str, str]
     """Team name -> its wicket-keeper's name, for the teams that have one set."""
-
-
-class CommentaryEntry(TypedDict):
-    seq: int
-    innings: int | None
-    over: str | None
-    label: str | None
-    kind: str
-    description: str
-    text: str | None
 
 
 class Snapshot(TypedDict):
@@ -122,23 +113,7 @@ class Pong(TypedDict, total=False):
 
 def match_status(board: Scoreboard) -> Status:
     """The match row's status for an engine snapshot."""
-    if board["awaiting"] == "match_over":
-        return "finished"
-    if board["awaiting"] == "innings_start":
-        return "innings_break" if board["innings"] else "scheduled"
-    return "live"
-
-
-def commentary_entry(line: Line, tag: Tag) -> CommentaryEntry:
-    return {
-        "seq": tag.seq,
-        "innings": line.innings,
-        "over": line.over,
-        "label": line.label,
-        "kind": line.kind,
-        "description": line.description,
-        "text": tag.text,
-    }
+    return board_status(board)
 
 
 def match_info(match: Match, *, status: str, setup: MatchSetup | None = None) -> MatchInfo:
@@ -169,17 +144,14 @@ def _by_team(home: str, home_name: str, away: str, away_name: str) -> dict[str, 
 
 
 def snapshot_message(match: Match, book: Scorebook) -> Snapshot:
-    """Everything a fan page shows, at `book.seq`."""
-    board = scoreboard.snapshot(book.engine)
+    """Everything a fan page shows, at `book.seq` (the scorer's browser builds the same from
+    the same log: cricket/preview.py)."""
+    parts = board_parts(book)
     return {
         "type": "snapshot",
         "seq": book.seq,
-        "match": match_info(match, status=match_status(board), setup=book.setup),
-        "summary": scoreboard.summary(book.engine),
-        "scoreboard": board,
-        "commentary": [
-            commentary_entry(line, tag) for line, tag in reversed(book.entries(COMMENTARY_SHOWN))
-        ],
+        "match": match_info(match, status=match_status(parts["scoreboard"]), setup=book.setup),
+        **parts,
     }
 
 

@@ -223,6 +223,32 @@ def log_payloads(*, match_id: int, upto: int) -> list[dict[str, Any]]:
     )
 
 
+SCORER_LOG_LIMIT = 5000
+"""Log entries in one answer of the scorer log (a five-day Test is about 3,500)."""
+
+
+def scorer_log(*, match: Match, after: int = 0) -> dict[str, Any]:
+    """The log a scorer's browser replays offline (cricket/preview.py): the engine setup, the
+    match info of the snapshot, and the stored commands after `after` up to the match's seq."""
+    entries = [
+        {"seq": seq, "command": payload, "commentary": text or None}
+        for seq, payload, text in LogEntry.objects.filter(
+            match_id=match.id, seq__gt=after, seq__lte=match.seq
+        )
+        .order_by("seq")
+        .values_list("seq", "payload", "commentary")[:SCORER_LOG_LIMIT]
+    ]
+    return {
+        "match_id": match.id,
+        "seq": match.seq,
+        "after": after,
+        "complete": not entries or entries[-1]["seq"] == match.seq,
+        "setup": match.setup,
+        "match": match_snapshot(match_id=match.id)["match"],
+        "entries": entries,
+    }
+
+
 def event_context(*, match: Match, at: int) -> dict[str, Any] | None:
     """Engine event `at` (1-based) as scored, with who was batting and bowling just before it
     and the fielding side then (the console pre-fills its edit form); None if there is none."""

@@ -15,6 +15,9 @@ urlpatterns = [
         views.match_score_event,
         name="match_score_event",
     ),
+    path("matches/engine/cricket.json", views.engine_bundle, name="engine_bundle"),
+    path("matches/sw.js", views.service_worker, name="service_worker"),
+    path("matches/<int:match_id>/score/log", views.match_score_log, name="match_score_log"),
     # The HTTP publish API (scores/api.py, docs/api.md).
     path("api/matches/<int:match_id>", api.match_state, name="api_match"),
     path("api/matches/<int:match_id>/events", api.match_events, name="api_match_events"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cricket.events import DELIVERY_WICKETS, RETIREMENT_REASONS
 from realtime.groups import match_room
-from scores import selectors
+from scores import offline, selectors
 from scores.forms import MatchCreateForm, presets
 from scores.models import Match
 from scores.services.matches import match_create, scorer_grant
@@ -100,6 +100,47 @@ def match_score_event(request: HttpRequest, match_id: int, at: int) -> JsonRespo
     if found is None:
         return JsonResponse({"error": "not_found", "reason": f"no event #{at}"}, status=404)
     return JsonResponse(found)
+
+
+@require_GET
+def engine_bundle(request: HttpRequest) -> HttpResponse:
+    """The cricket package's sources for the console's engine in the browser (scores/offline.py)."""
+    version, body = offline.cricket_bundle()
+    etag = f'"{version}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The console's service worker, served from /matches/ so that its scope covers every
+    console page (/matches/<id>/score/)."""
+    response = HttpResponse(offline.service_worker_source(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/matches/"
+    return response
+
+
+@login_required
+@require_GET
+def match_score_log(request: HttpRequest, match_id: int) -> JsonResponse:
+    """The stored log for the console's engine in the browser (`?after=seq` for what is new)."""
+    match = _match_or_404(match_id)
+    if not selectors.scorer_can_score(user=request.user, match=match):
+        return JsonResponse({"error": "not_a_scorer", "reason": "no scorer rights"}, status=403)
+    after = request.GET.get("after", "0")
+    if not after.isdigit() or len(after) > 9:
+        return JsonResponse(
+            {"error": "invalid_after", "reason": "'after' must be a whole number"}, status=400
+        )
+    response = JsonResponse(selectors.scorer_log(match=match, after=int(after)))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
