@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 
@@ -14,10 +16,26 @@ from realtime.limits import request_client_ip
 
 
 class SignupForm(UserCreationForm):  # type: ignore[type-arg]
-    """Username and password twice; Django's password validators apply."""
+    """Username, email address (for password resets; one account per address) and password
+    twice; Django's password validators apply."""
+
+    email = forms.EmailField(
+        max_length=254,
+        help_text="For resetting your password; never shown to anyone.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
-        fields = ("username",)
+        fields = ("username", "email")
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "An account with this email address exists already: log in, or reset its password.",
+                code="email_taken",
+            )
+        return email
 
 
 class ThrottledLoginMixin:

@@ -264,6 +264,26 @@ CREASE_LOGIN_FAILURES_PER_ACCOUNT = env_int("CREASE_LOGIN_FAILURES_PER_ACCOUNT",
 CREASE_LOGIN_FAILURES_PER_ADDRESS = env_int("CREASE_LOGIN_FAILURES_PER_ADDRESS", 50)
 CREASE_LOGIN_WINDOW_SECONDS = env_int("CREASE_LOGIN_WINDOW_SECONDS", 15 * 60)
 
+# Email (password resets): printed to the console in development; in production sent over SMTP
+# to EMAIL_HOST (a local relay on port 25 unless set). EMAIL_BACKEND overrides either choice
+# (tests use the in-memory backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crease <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if "EMAIL_HOST" in os.environ or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
 # Production hardening, switched on whenever DEBUG is off.
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -64,6 +64,7 @@ def test_sign_up_creates_the_user_logs_them_in_and_returns_to_next(client, match
         "/accounts/signup/",
         {
             "username": "newfan",
+            "email": "newfan@example.com",
             "password1": "cover-drive-42",
             "password2": "cover-drive-42",
             "next": "/chat/match-1/",
@@ -79,7 +80,13 @@ def test_sign_up_creates_the_user_logs_them_in_and_returns_to_next(client, match
 def test_sign_up_refuses_mismatched_passwords_and_an_offsite_next(client):
     response = client.post(
         "/accounts/signup/",
-        {"username": "x", "password1": "cover-drive-42", "password2": "nope", "next": "/"},
+        {
+            "username": "x",
+            "email": "x@example.com",
+            "password1": "cover-drive-42",
+            "password2": "nope",
+            "next": "/",
+        },
     )
     assert response.status_code == 200
     assert not get_user_model().objects.filter(username="x").exists()
@@ -87,6 +94,7 @@ def test_sign_up_refuses_mismatched_passwords_and_an_offsite_next(client):
         "/accounts/signup/",
         {
             "username": "y",
+            "email": "y@example.com",
             "password1": "cover-drive-42",
             "password2": "cover-drive-42",
             "next": "https://evil.example/",

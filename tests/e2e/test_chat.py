@@ -38,6 +38,7 @@ def test_two_fans_chat_in_a_match_room_and_a_moderator_deletes_a_message(start_s
         alice.wait_for_selector(READY)
         alice.click("[data-chat-login] >> text=sign up")
         alice.fill("input[name=username]", "alice")
+        alice.fill("input[name=email]", "alice@example.com")
         alice.fill("input[name=password1]", "square-cut-1987")
         alice.fill("input[name=password2]", "square-cut-1987")
         alice.click("form button[type=submit]")

@@ -15,8 +15,9 @@ from tests.scores.helpers import make_match
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.db]
 
 FORMS = {
-    "/accounts/signup/": {"username": "eve", "password1": "square-cut-1987",
-                          "password2": "square-cut-1987"},
+    "/accounts/signup/": {"username": "eve", "email": "eve@example.com",
+                          "password1": "square-cut-1987", "password2": "square-cut-1987"},
+    "/accounts/password/reset/": {"email": "fan@example.com"},
     "/accounts/login/": {"username": "fan", "password": "pw-fan-Secret9"},
     "/accounts/logout/": {},
     "/admin/login/": {"username": "boss", "password": "pw-boss-Secret9"},
@@ -77,7 +78,13 @@ def test_every_post_form_on_every_page_is_csrf_protected(site):
              "/chat/lobby/", "/admin/", "/admin/chat/message/", "/admin/scores/match/",
              f"/admin/scores/match/{match.id}/change/",
              "/admin/scores/scorertoken/add/"]  # fmt: skip
-    anonymous = ["/", "/accounts/login/", "/accounts/signup/", "/admin/login/"]
+    anonymous = [
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/admin/login/",
+    ]
     checked = set()
     for user, pages in ((site["boss"], staff), (None, anonymous)):
         viewer = _client(user)
@@ -93,4 +100,4 @@ def test_every_post_form_on_every_page_is_csrf_protected(site):
                 assert refused.status_code == 403, (page, target, refused.status_code)
     assert "/accounts/logout/" in checked
     assert "/admin/scores/scorertoken/add/" in checked
-    assert {"/accounts/login/", "/accounts/signup/"} <= checked
+    assert {"/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"} <= checked
