@@ -63,7 +63,10 @@ RESYNC = """async ({ start, frame }) => {
   let state = null;
   const live = new LiveSocket("/ws/matches/7/", {
     baseDelay: 10,
-    onMessage: (m) => { if (m.type === "snapshot") state = fromSnapshot(m); else applyUpdate(state, m); },
+    onMessage: (m) => {
+      if (m.type === "snapshot") state = fromSnapshot(m);
+      else applyUpdate(state, m);
+    },
   }).start();
   window.sockets[0].open();
   window.sockets[0].deliver(start);
@@ -71,7 +74,8 @@ RESYNC = """async ({ start, frame }) => {
   state.scoreboard.teams.reverse(); // a copy the server did not edit: the checksum differs
   window.sockets[0].deliver(frame);
   await new Promise((resolve) => setTimeout(resolve, 400));
-  return { seqBefore, seqAfter: state.seq, resyncs: live.resyncs, urls: window.sockets.map((s) => s.url) };
+  const urls = window.sockets.map((s) => s.url);
+  return { seqBefore, seqAfter: state.seq, resyncs: live.resyncs, urls };
 }"""
 
 
