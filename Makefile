@@ -59,6 +59,7 @@ migrations-check: install
 bench: install
 	bash scripts/services.sh
 	$(PY) -m bench.fanout $(BENCH_ARGS)
+	$(PY) -m bench.delta
 
 bench-engine: install
 	$(PY) -m bench.engine_replay
