@@ -116,21 +116,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     u, s = result["update"], result["snapshot"]
     t, n = result["deflate_takeover"], result["deflate_no_takeover"]
-    print(f"delta updates over {opts.match.name}: {result['updates']} of {len(updates)} frames")
-    print(f"  update frame   mean {u['mean']:6.0f} B  p95 {u['p95']:6.0f} B  max {u['max']:6.0f} B"
-          f"  (target mean <= 600 B: {'met' if u['mean'] <= 600 else 'NOT met'})")  # fmt: skip
-    print(
-        f"  snapshot frame mean {s['mean']:6.0f} B  p95 {s['p95']:6.0f} B  ({s['mean'] / u['mean']:.0f}x)"
-    )
-    print(f"  permessage-deflate, context takeover:    mean {t['mean']:4.0f} B  p95 {t['p95']:4.0f} B"
-          f"  {t['cpu_us']:5.1f} us CPU per frame per fan, {result['compressor_bytes'] / 1024:.0f} KiB"
-          " held per fan")  # fmt: skip
-    print(f"  permessage-deflate, no context takeover: mean {n['mean']:4.0f} B  p95 {n['p95']:4.0f} B"
-          f"  {n['cpu_us']:5.1f} us CPU per frame per fan")  # fmt: skip
+    k = result["compressor_bytes"] / 1024
+    ratio = s["mean"] / u["mean"]
+    met = "met" if u["mean"] <= 600 else "NOT met"
     d = result["deflate_snapshots"]
-    print(
-        f"  snapshots deflated (takeover): mean {d['mean']:.0f} B, {d['cpu_us']:.1f} us per frame"
-    )
+    lines = [
+        f"delta updates over {opts.match.name}: {result['updates']} of {len(updates)} frames",
+        f"  update frame   mean {u['mean']:6.0f} B  p95 {u['p95']:6.0f} B  max {u['max']:6.0f} B"
+        f"  (target mean <= 600 B: {met})",
+        f"  snapshot frame mean {s['mean']:6.0f} B  p95 {s['p95']:6.0f} B  ({ratio:.0f}x)",
+        f"  permessage-deflate, context takeover:    mean {t['mean']:4.0f} B"
+        f"  p95 {t['p95']:4.0f} B  {t['cpu_us']:5.1f} us CPU per frame per fan,"
+        f" {k:.0f} KiB held per fan",
+        f"  permessage-deflate, no context takeover: mean {n['mean']:4.0f} B"
+        f"  p95 {n['p95']:4.0f} B  {n['cpu_us']:5.1f} us CPU per frame per fan",
+        f"  snapshots deflated (takeover): mean {d['mean']:.0f} B, {d['cpu_us']:.1f} us per frame",
+    ]
+    print("\n".join(lines))
     return result
 
 
