@@ -148,3 +148,29 @@ def test_feed_js_folds_every_frame_of_a_whole_t20_into_each_server_snapshot():
     assert seen["seqBefore"] == seen["seqAfter"] == 10
     assert seen["resyncs"] == 1
     assert seen["urls"] == [f"{ORIGIN.replace('http', 'ws')}/ws/matches/7/"] * 2
+
+
+@pytest.mark.server
+def test_the_fan_page_and_the_console_fold_live_updates_without_a_resync(start_server):
+    """The real pages from a real server: the embedded snapshot is the document the server
+    edits, so balls arrive as updates that fit (no resync, the one connection kept)."""
+    from tests.e2e.test_scores import SCORE, WAIT_MS, match_ready_to_bowl, open_page, tap
+    from tests.support.servers import create_session
+
+    server = start_server("uvicorn")
+    match_id = match_ready_to_bowl(server.env)
+    session = create_session(server.env, "sam")
+    with chromium() as browser:
+        fan = open_page(browser, server, f"/matches/{match_id}/")
+        console = open_page(browser, server, f"/matches/{match_id}/score/", session)
+        for runs in ("4", "1", "0"):
+            tap(console, f"[data-runs='{runs}']")
+            console.wait_for_selector("#console[data-ready='true']", timeout=WAIT_MS)
+        fan.wait_for_function("() => document.body.dataset.seq === '7'", timeout=WAIT_MS)
+        assert "5/0" in fan.locator(SCORE).first.inner_text()
+        for page in (fan, console):
+            live = page.evaluate(
+                "() => ({ resyncs: creaseLive.resyncs, connections: creaseLive.connections })"
+            )
+            assert live == {"resyncs": 0, "connections": 1}
+            assert page.errors == []
