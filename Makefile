@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/crease
 
-.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-engine soak clean
+.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-engine bench-delta soak clean
 
 install: $(STAMP)
 	@$(PY) scripts/fetch_pyodide.py
@@ -71,6 +71,10 @@ bench-engine: install
 # (about 13 minutes in all); e.g. make soak SOAK_ARGS="--fans 200 --minutes 0.5" for a smoke run.
 soak: install
 	$(PY) -m bench.soak $(SOAK_ARGS)
+
+# Bytes per ball over a whole real T20 (delta updates) and permessage-deflate's cost on them.
+bench-delta: install
+	$(PY) -m bench.delta
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

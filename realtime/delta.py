@@ -21,7 +21,7 @@ import json
 import re
 import zlib
 from difflib import SequenceMatcher
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 JSON = Any
@@ -198,13 +198,10 @@ def _changes(old: str, new: str) -> list[tuple[int, int, int, int]]:
 
 def _lines(tokens: list[str]) -> list[int]:
     """Token positions where lines start (a line ends after a bracket or brace), and the end."""
-    starts = [0]
-    for at, token in enumerate(tokens, 1):
-        if token in _LINE_ENDS and at < len(tokens):
-            starts.append(at)
-    if tokens:
-        starts.append(len(tokens))
-    return starts
+    ends = [at for at, token in enumerate(tokens, 1) if token in _LINE_ENDS]
+    if not tokens:
+        return [0]
+    return [0, *ends] if ends and ends[-1] == len(tokens) else [0, *ends, len(tokens)]
 
 
 def _token_changes(old: list[str], new: list[str]) -> list[tuple[int, int, int, int]]:
@@ -226,10 +223,7 @@ def _token_changes(old: list[str], new: list[str]) -> list[tuple[int, int, int, 
 
 
 def _offsets(tokens: list[str]) -> list[int]:
-    offsets = [0]
-    for token in tokens:
-        offsets.append(offsets[-1] + len(token))
-    return offsets
+    return list(accumulate(map(len, tokens), initial=0))
 
 
 def _resume(

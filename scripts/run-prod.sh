@@ -78,7 +78,10 @@ $PY manage.py check --deploy --fail-level ERROR
 # Raise the file limit to the hard limit: each WebSocket is a file descriptor.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "run-prod: $WORKERS workers on http://$HOST:$PORT/ (files per process: $(ulimit -n))"
+# No permessage-deflate: every browser asks for it, and it compresses each frame once per fan
+# (~30 us of CPU per frame per fan, ~38 KiB held per fan) where Crease encodes a frame once for
+# all; delta updates are already ~500 B a ball (docs/protocol.md, `python -m bench.delta`).
 exec $PY -m realtime.serve config.asgi:application --host "$HOST" --port "$PORT" \
-  --workers "$WORKERS" --ws websockets-sansio --ws-max-size 1048576 \
+  --workers "$WORKERS" --ws websockets-sansio --ws-max-size 1048576 --ws-per-message-deflate false \
   --ws-ping-interval 20 --ws-ping-timeout 20 --timeout-graceful-shutdown 30 \
   --no-access-log --log-level warning --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

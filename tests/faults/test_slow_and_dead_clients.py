@@ -4,6 +4,7 @@ with server memory flat; a fan that vanished is dropped by the heartbeat and pre
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import urllib.request
 
@@ -16,8 +17,15 @@ pytestmark = [pytest.mark.server, pytest.mark.db, pytest.mark.slow, pytest.mark.
 
 OUTBOX = 8
 STALLED = 4
-# Commentary makes every update frame a few KB bigger, so buffers fill after a few dozen balls.
-LINE = "Full toss, hammered through the covers; the fielder gives up the chase. " * 6
+# Commentary makes every update frame bigger, so buffers fill after a few dozen balls. A line of
+# its own each ball: a delta update sends a line the fans already hold as a short copy.
+LINE = "Full toss, hammered through the covers; the fielder gives up the chase. "
+
+
+def line(seq: int) -> str:
+    """Up to the 500 characters a line may have, none of it copied from another ball's."""
+    noise = "".join(hashlib.sha256(f"{seq}.{i}".encode()).hexdigest() for i in range(7))
+    return f"{LINE[:30]} {noise}"
 
 
 def metric(server, name: str) -> float:
@@ -37,16 +45,27 @@ async def test_a_fan_that_stops_reading_is_closed_with_4008_and_memory_stays_fla
 ):
     server = start_server("uvicorn", env={"CREASE_FAN_OUTBOX_FRAMES": str(OUTBOX)})
     match = demo_match(server.env)
-    events = iter(enumerate(match.events))
+    events = iter(match.events)
+    log = {"seq": 0, "scored": 0, "last": None}
 
-    async def score(n: int) -> int:
+    async def post(command: dict, text: str | None) -> None:
+        status, body = await asyncio.to_thread(
+            publish, server.http_url, match.match_id, match.token, log["seq"], command, text
+        )
+        assert status == 201, body
+        log["seq"] += 1
+
+    async def score(n: int, *, correct: bool = False) -> int:
+        """Score n balls; with `correct`, the scorer then undoes the last and scores it again
+        (the undo goes to every fan as a whole snapshot: delta updates alone are ~1 KB)."""
         for _ in range(n):
-            seq, event = next(events)
-            status, body = await asyncio.to_thread(
-                publish, server.http_url, match.match_id, match.token, seq, event, LINE
-            )
-            assert status == 201, body
-        return seq + 1
+            log["last"] = next(events)
+            log["scored"] += 1
+            await post(log["last"], line(log["seq"]))
+        if correct:
+            await post({"kind": "undo"}, None)
+            await post(log["last"], line(log["seq"]))
+        return log["seq"]
 
     fans = fans_between([server.ws_url], match.path, 5)
     stalled = [
@@ -61,14 +80,14 @@ async def test_a_fan_that_stops_reading_is_closed_with_4008_and_memory_stays_fla
         # Balls keep coming; the stalled fans' buffers fill and the server gives up on them.
         async with asyncio.timeout(60):
             while metric(server, "crease_slow_client_closes_total") < STALLED:
-                assert seq < 150, "the stalled fans were never closed"
-                seq = await score(5)
+                assert log["scored"] < 150, "the stalled fans were never closed"
+                seq = await score(5, correct=True)
         closed_at = seq
         for fan in stalled:  # read what was buffered: it ends with the close frame
             frames, code = await fan.read_until_close(timeout=10)
             assert code == 4008
             assert frames < closed_at  # they really fell behind
-        seq = await score(min(100, len(match.events) - seq))
+        seq = await score(min(100, len(match.events) - log["scored"]))
         await all_reach(fans, seq, timeout=20)
         after = rss_kib(server.process.pid)
     finally:

@@ -31,7 +31,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from realtime.delta import Doubt
-from tests.support.feed import fold
+from tests.support.feed import Feed
 
 NO_RETRY = frozenset({1000, 1009, 4003, 4004})
 """Close codes after which retrying cannot help (as in live.js)."""
@@ -92,12 +92,7 @@ class Fan:
         """The server of each successful connection, in order."""
         self.presence: dict[str, Any] | None = None
         self.errors: list[dict[str, Any]] = []
-        self.state: dict[str, Any] | None = None
-        """The feed as feed.js holds it (tests.support.feed.fold)."""
-        self.board: dict[str, Any] | None = None
-        self.summary = ""
-        self.status = ""
-        self.commentary: list[dict[str, Any]] = []
+        self.feed = Feed()
         self.offline_reason: int | None = None
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -291,17 +286,36 @@ class Fan:
         """Keep the page's state as docs/protocol.md says to fold `snapshot` and `update`;
         False (and the feed forgotten, to start again from a snapshot) on a doubt."""
         try:
-            self.state = fold(self.state, message)
+            self.feed.fold(message)
         except Doubt:
             self.doubts += 1
-            self.state = None
+            self.feed = Feed()
             self.last = None
             return False
-        self.summary = self.state["summary"]
-        self.board = self.state["scoreboard"]
-        self.status = self.state["match"]["status"]
-        self.commentary = self.state["commentary"]
         return True
+
+    # What the page shows, read from the folded feed.
+
+    @property
+    def state(self) -> dict[str, Any] | None:
+        """The feed as feed.js holds it (tests.support.feed)."""
+        return self.feed.state
+
+    @property
+    def board(self) -> dict[str, Any] | None:
+        return self.state["scoreboard"] if self.state else None
+
+    @property
+    def summary(self) -> str:
+        return self.feed.summary
+
+    @property
+    def status(self) -> str:
+        return self.state["match"]["status"] if self.state else ""
+
+    @property
+    def commentary(self) -> list[dict[str, Any]]:
+        return self.state["commentary"] if self.state else []
 
 
 def fans_between(

@@ -28,3 +28,41 @@ def fold(state: dict[str, Any] | None, frame: dict[str, Any]) -> dict[str, Any]:
     if delta.checksum(text) != frame["sum"]:
         raise delta.Doubt("the edited document's checksum differs")
     return {"seq": frame["seq"], "summary": frame["summary"], **json.loads(text)}
+
+
+class Feed:
+    """A feed folded frame by frame as `fold` does, keeping the document's canonical text and
+    parsing it only when read: many fans in one test process stay cheap per ball."""
+
+    def __init__(self) -> None:
+        self.seq: int | None = None
+        self.summary = ""
+        self._text: str | None = None
+        self._state: dict[str, Any] | None = None
+
+    def fold(self, frame: dict[str, Any]) -> None:
+        """Fold one `snapshot` or `update`; delta.Doubt (the feed left as it was) if it does
+        not fit."""
+        if frame["type"] == "snapshot":
+            self._state, self._text = fan_state(frame), None
+        else:
+            if frame["type"] != "update" or self.seq is None or frame["base"] != self.seq:
+                raise delta.Doubt(f"a {frame['type']} from #{frame.get('base')} at #{self.seq}")
+            text = delta.apply(self._document_text(), frame["edit"])
+            if delta.checksum(text) != frame["sum"]:
+                raise delta.Doubt("the edited document's checksum differs")
+            self._state, self._text = None, text
+        self.seq, self.summary = frame["seq"], frame["summary"]
+
+    @property
+    def state(self) -> dict[str, Any] | None:
+        if self._state is None and self._text is not None:
+            self._state = {"seq": self.seq, "summary": self.summary, **json.loads(self._text)}
+        return self._state
+
+    def _document_text(self) -> str:
+        if self._text is None:
+            state = self.state or {}
+            document = {k: v for k, v in state.items() if k not in NOT_IN_DOCUMENT}
+            self._text = delta.canonical(document)
+        return self._text

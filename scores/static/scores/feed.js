@@ -1,5 +1,7 @@
 // A match feed's state on the client: the last `snapshot` with each later `update` folded in,
-// exactly as docs/protocol.md ("Delta updates") says. No DOM here: pages render it.
+// exactly as docs/protocol.md ("Delta updates") says. No DOM here: pages render it, and only
+// read it: an update edits the exact text of the state's document, so a page that changed it
+// (e.g. appended older commentary) would fail the checksum and resync on the next ball.
 import { Doubt, applyDocumentEdit } from "../realtime/delta.js";
 
 export { Doubt };
