@@ -292,8 +292,9 @@ class Hub:
         frame = encode(self._presence_payload(state))
         if frame != state.presence_frame:
             state.presence_frame = frame
+            wire = text_frame(frame.encode())  # once for every member, as broadcasts are
             for member in state.members:
-                member.outbox.send_direct(frame)
+                member.outbox.send_shared(frame, wire)
 
     @staticmethod
     def _presence_payload(state: _Group) -> dict[str, Any]:
