@@ -21,6 +21,7 @@ from realtime.frames import encode
 from realtime.groups import InvalidGroupName, chat_group
 from realtime.hub import get_hub
 from realtime.values import is_whole_number
+from realtime.wire import text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +78,13 @@ class ChatConsumer(GroupConsumer):
             # The first page changes only by messages to the room, which this process hears:
             # kept in the hub per group version, a connect storm reads it once per message.
             version = hub.version(self.group)
-            first = hub.memo(self.group, "history")
+            first: tuple[str, bytes] | None = hub.memo(self.group, "history")
             if first is None:
-                first = encode(await self.history_frame(before=None))
+                frame = encode(await self.history_frame(before=None))
+                first = (frame, text_frame(frame.encode()))
                 hub.remember(self.group, "history", version, first)
                 hub.remember(self.group, "room", version, room)
-            self.outbox.send_direct(first)
+            self.outbox.send_shared(*first)  # the same bytes for every fan (realtime.wire)
         finally:
             self.outbox.release(None)
 

@@ -73,6 +73,7 @@ class _Group:
         self.empty_since: float | None = None
         self.heard: dict[str, tuple[dict[str, int], int, float]] = {}
         self.presence_frame = ""
+        self.presence_wire = b""
         self.version = 0
         """Bumped by every (re)subscription and every message but presence: a memo made at
         one version is still true while the version has not moved."""
@@ -144,7 +145,7 @@ class Hub:
         self._ensure_reporter()
         await asyncio.wait_for(asyncio.shield(state.ready), JOIN_TIMEOUT)
         if state.presence_frame:
-            member.outbox.send_direct(state.presence_frame)
+            member.outbox.send_shared(state.presence_frame, state.presence_wire)
 
     async def leave(self, group: str, member: Member) -> None:
         """Remove a member; the subscription is dropped after a grace period when empty."""
@@ -292,7 +293,7 @@ class Hub:
         frame = encode(self._presence_payload(state))
         if frame != state.presence_frame:
             state.presence_frame = frame
-            wire = text_frame(frame.encode())  # once for every member, as broadcasts are
+            wire = state.presence_wire = text_frame(frame.encode())  # once for all members
             for member in state.members:
                 member.outbox.send_shared(frame, wire)
 

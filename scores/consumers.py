@@ -21,6 +21,7 @@ from realtime.frames import encode
 from realtime.groups import MATCH_LIST, match_group
 from realtime.hub import get_hub
 from realtime.types import Message, Scope
+from realtime.wire import text_frame
 from scores import selectors
 from scores.commands import CommandRefused, client_id, envelope_decode
 from scores.messages import (
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 LIST_REFRESH_SECONDS = 10.0
 SNAPSHOT_MEMO = "snapshot"
-"""The hub memo of a match group holding (seq, encoded snapshot frame)."""
+"""The hub memo of a match group holding (seq, snapshot frame, its WebSocket bytes)."""
 CLOSE_ON_REFUSAL = {
     "login_required": closecodes.NOT_AUTHORIZED,
     "not_a_scorer": closecodes.NOT_AUTHORIZED,
@@ -108,22 +109,28 @@ class ScoreGroups(GroupConsumer):
         version = hub.version(group)
         if since is not None:
             key = f"resume:{since}"
-            kept_frames: tuple[tuple[int, str], ...] | bool | None = hub.memo(group, key)
+            kept_frames: tuple[tuple[int, str, bytes], ...] | bool | None = hub.memo(group, key)
             if kept_frames is None:
                 frames = await in_db_thread(selectors.resume_frames)(match_id=match_id, since=since)
-                kept_frames = tuple(frames) if frames is not None else False  # False: snapshot
+                kept_frames = (
+                    tuple((seq, frame, text_frame(frame.encode())) for seq, frame in frames)
+                    if frames is not None
+                    else False  # False: a snapshot is due
+                )
                 hub.remember(group, key, version, kept_frames)
             if kept_frames is not False:
                 assert isinstance(kept_frames, tuple)
-                for _, frame in kept_frames:
-                    self.outbox.send_direct(frame)
+                for _, frame, wire in kept_frames:
+                    self.outbox.send_shared(frame, wire)
                 return kept_frames[-1][0] if kept_frames else since
-        kept: tuple[int, str] | None = hub.memo(group, SNAPSHOT_MEMO)
+        kept: tuple[int, str, bytes] | None = hub.memo(group, SNAPSHOT_MEMO)
         if kept is None:
             snapshot = await in_db_thread(selectors.match_snapshot)(match_id=match_id)
-            kept = (snapshot["seq"], encode(snapshot))
+            frame = encode(snapshot)
+            kept = (snapshot["seq"], frame, text_frame(frame.encode()))
             hub.remember(group, SNAPSHOT_MEMO, version, kept)
-        self.outbox.send_direct(kept[1])
+        # The same bytes for every fan of this version: written as is (realtime.wire).
+        self.outbox.send_shared(kept[1], kept[2])
         return kept[0]
 
 
