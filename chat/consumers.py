@@ -78,12 +78,13 @@ class ChatConsumer(GroupConsumer):
             # The first page changes only by messages to the room, which this process hears:
             # kept in the hub per group version, a connect storm reads it once per message.
             version = hub.version(self.group)
-            first: tuple[str, bytes] | None = hub.memo(self.group, "history")
-            if first is None:
+
+            async def load_first() -> tuple[str, bytes]:
                 frame = encode(await self.history_frame(before=None))
-                first = (frame, text_frame(frame.encode()))
-                hub.remember(self.group, "history", version, first)
-                hub.remember(self.group, "room", version, room)
+                return (frame, text_frame(frame.encode()))
+
+            first: tuple[str, bytes] = await hub.remembered(self.group, "history", load_first)
+            hub.remember(self.group, "room", version, room)
             self.outbox.send_shared(*first)  # the same bytes for every fan (realtime.wire)
         finally:
             self.outbox.release(None)

@@ -106,29 +106,26 @@ class ScoreGroups(GroupConsumer):
         a connect storm reads the database once per update, not once per fan."""
         group = match_group(match_id)
         hub = get_hub()
-        version = hub.version(group)
         if since is not None:
-            key = f"resume:{since}"
-            kept_frames: tuple[tuple[int, str, bytes], ...] | bool | None = hub.memo(group, key)
-            if kept_frames is None:
+
+            async def load_frames() -> tuple[tuple[int, str, bytes], ...] | bool:
                 frames = await in_db_thread(selectors.resume_frames)(match_id=match_id, since=since)
-                kept_frames = (
-                    tuple((seq, frame, text_frame(frame.encode())) for seq, frame in frames)
-                    if frames is not None
-                    else False  # False: a snapshot is due
-                )
-                hub.remember(group, key, version, kept_frames)
+                if frames is None:
+                    return False  # a snapshot is due
+                return tuple((seq, frame, text_frame(frame.encode())) for seq, frame in frames)
+
+            kept_frames = await hub.remembered(group, f"resume:{since}", load_frames)
             if kept_frames is not False:
-                assert isinstance(kept_frames, tuple)
                 for _, frame, wire in kept_frames:
                     self.outbox.send_shared(frame, wire)
-                return kept_frames[-1][0] if kept_frames else since
-        kept: tuple[int, str, bytes] | None = hub.memo(group, SNAPSHOT_MEMO)
-        if kept is None:
+                return int(kept_frames[-1][0]) if kept_frames else since
+
+        async def load_snapshot() -> tuple[int, str, bytes]:
             snapshot = await in_db_thread(selectors.match_snapshot)(match_id=match_id)
             frame = encode(snapshot)
-            kept = (snapshot["seq"], frame, text_frame(frame.encode()))
-            hub.remember(group, SNAPSHOT_MEMO, version, kept)
+            return (snapshot["seq"], frame, text_frame(frame.encode()))
+
+        kept: tuple[int, str, bytes] = await hub.remembered(group, SNAPSHOT_MEMO, load_snapshot)
         # The same bytes for every fan of this version: written as is (realtime.wire).
         self.outbox.send_shared(kept[1], kept[2])
         return kept[0]
