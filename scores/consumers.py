@@ -131,6 +131,35 @@ class ScoreGroups(GroupConsumer):
         return kept[0]
 
 
+KNOWN_SECONDS = 10.0
+"""How long a match found in the database is taken to exist without asking again."""
+_known: dict[int, float] = {}
+_asking: dict[int, asyncio.Future[bool]] = {}
+
+
+async def match_known(match_id: int) -> bool:
+    """Whether the match exists: asked of the database at most once per KNOWN_SECONDS per
+    process, and once for all the fans of a storm that ask at the same time."""
+    loop = asyncio.get_running_loop()
+    if _known.get(match_id, 0.0) > loop.time():
+        return True
+    asking = _asking.get(match_id)
+    if asking is None:
+        asking = _asking[match_id] = asyncio.ensure_future(
+            in_db_thread(selectors.match_exists)(match_id=match_id)
+        )
+
+        def done(task: asyncio.Future[bool]) -> None:
+            _asking.pop(match_id, None)
+            if not task.cancelled() and task.exception() is None and task.result():
+                if len(_known) > 10_000:
+                    _known.clear()  # ids probed at random cannot grow this without bound
+                _known[match_id] = loop.time() + KNOWN_SECONDS
+
+        asking.add_done_callback(done)
+    return await asyncio.shield(asking)
+
+
 def since_of(scope: Scope) -> int | None:
     """The `?since=<seq>` a resuming client gives (None when absent or not a seq)."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -149,10 +178,7 @@ class MatchConsumer(ScoreGroups):
 
     async def connect(self) -> None:
         match_id = self.match_id()
-        if match_id is None or (
-            get_hub().memo(match_group(match_id), SNAPSHOT_MEMO) is None  # a snapshot: it exists
-            and not await in_db_thread(selectors.match_exists)(match_id=match_id)
-        ):
+        if match_id is None or not await match_known(match_id):
             await self.refuse("not_found", "no such match", closecodes.NOT_FOUND)
             return
         await self.accept()
