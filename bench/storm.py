@@ -36,10 +36,14 @@ TARGET_SECONDS = 15.0
 class StormFan(RawSocket):
     """A fan that tracks the match's seq from every frame and reconnects on 1012."""
 
-    def __init__(self, storm: Storm, request: bytes, opened: asyncio.Future[bool]) -> None:
+    def __init__(
+        self, storm: Storm, request: bytes, opened: asyncio.Future[bool],
+        who: int | None = None, since: int = -1,
+    ) -> None:  # fmt: skip
         super().__init__(request, opened)
         self.storm = storm
-        self.seq = -1
+        self.who = who  # set for a fan back on B: frames may come in the 101's own read
+        self.seq = since
         self.snapshots = 0
         self.gap = False
 
@@ -55,6 +59,11 @@ class StormFan(RawSocket):
             self.gap = True  # an update the fan cannot apply: a real client would resync
         if seq > self.seq:
             self.storm.note_seq(self, seq)
+
+    def on_open(self) -> None:
+        if self.who is not None:
+            self.storm.back.add(self.who)
+            self.storm.note_seq(self, self.seq)
 
     def on_close_frame(self, code: int) -> None:
         self.storm.closed(self, code)
@@ -77,7 +86,7 @@ class Storm:
 
     def note_seq(self, fan: StormFan, seq: int) -> None:
         fan.seq = seq
-        who = self.fan_ids.get(fan)
+        who = fan.who
         back = who is not None and who in self.back and who not in self.at_target
         if back and seq >= self.target_seq:
             self.at_target.add(who)  # type: ignore[arg-type]
@@ -97,14 +106,12 @@ class Storm:
             await asyncio.sleep(random.uniform(0, self.jitter))
         path = f"{self.path}?since={since}" if since >= 0 else self.path
         for _attempt in range(5):
-            fan = await open_socket(lambda r, o: StormFan(self, r, o), self.port_b, path)
+            fan = await open_socket(
+                lambda r, o: StormFan(self, r, o, who, since), self.port_b, path
+            )
             if fan is not None:
-                fan.seq = since
                 self.fan_ids[fan] = who
-                self.back.add(who)
                 self.fans[who] = fan
-                if fan.seq >= self.target_seq:
-                    self.note_seq(fan, fan.seq)
                 return
             await asyncio.sleep(0.5)
         self.reconnect_failed += 1
