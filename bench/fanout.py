@@ -591,6 +591,13 @@ def run_path(opts: Options) -> dict[str, Any]:
     client_core = available[1] if len(available) > 1 else None
     if client_core is not None:
         os.sched_setaffinity(0, {client_core})
+    try:
+        return _run_path(opts, server_core, client_core)
+    finally:
+        os.sched_setaffinity(0, set(available))  # the next path (--path both) pins again
+
+
+def _run_path(opts: Options, server_core: int | None, client_core: int | None) -> dict[str, Any]:
     print(
         f"fan-out ({opts.path}): {opts.fans} fans, {opts.messages} updates at {opts.rate}/s "
         f"({opts.size} B chat frames); "

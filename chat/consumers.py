@@ -21,6 +21,7 @@ from realtime.frames import encode
 from realtime.groups import InvalidGroupName, chat_group
 from realtime.hub import get_hub
 from realtime.values import is_whole_number
+from realtime.wire import text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +78,14 @@ class ChatConsumer(GroupConsumer):
             # The first page changes only by messages to the room, which this process hears:
             # kept in the hub per group version, a connect storm reads it once per message.
             version = hub.version(self.group)
-            first = hub.memo(self.group, "history")
-            if first is None:
-                first = encode(await self.history_frame(before=None))
-                hub.remember(self.group, "history", version, first)
-                hub.remember(self.group, "room", version, room)
-            self.outbox.send_direct(first)
+
+            async def load_first() -> tuple[str, bytes]:
+                frame = encode(await self.history_frame(before=None))
+                return (frame, text_frame(frame.encode()))
+
+            first: tuple[str, bytes] = await hub.remembered(self.group, "history", load_first)
+            hub.remember(self.group, "room", version, room)
+            self.outbox.send_shared(*first)  # the same bytes for every fan (realtime.wire)
         finally:
             self.outbox.release(None)
 

@@ -197,13 +197,17 @@ if DEBUG:
 # Channel layer: in-process when REDIS_URL is unset; Redis pub/sub when it is set.
 # RedisPubSubChannelLayer, not RedisChannelLayer: see docs/architecture.md (group_discard
 # storms fail with MaxConnectionsError on the list-based layer).
+# REDIS_URL may list several servers (comma- or space-separated): each group lives on one of
+# them, chosen by a hash of its name (channels_redis shards by CRC32 of the group's channel over
+# `hosts`), so every process must list the same servers in the same order (docs/scaling.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URLS = REDIS_URL.replace(",", " ").split()
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "crease")
-if REDIS_URL:
+if REDIS_URLS:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+            "CONFIG": {"hosts": REDIS_URLS, "prefix": CHANNEL_LAYER_PREFIX},
         }
     }
 else:

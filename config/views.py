@@ -47,13 +47,15 @@ def _database_ok() -> None:
 
 
 async def _redis_ok() -> None:
+    """Every Redis server of the layer answers (each holds a share of the groups)."""
     import redis.asyncio as redis
 
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        await client.ping()
-    finally:
-        await client.aclose()
+    for url in settings.REDIS_URLS:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            await client.ping()
+        finally:
+            await client.aclose()
 
 
 async def readyz(request: HttpRequest) -> JsonResponse:

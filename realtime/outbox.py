@@ -102,6 +102,15 @@ class Outbox:
             if after_seq is None or seq is None or seq > after_seq:
                 self.send_direct(frame)
 
+    def send_shared(self, frame: str, wire: bytes) -> None:
+        """Like send_direct, for a frame many members get alike (presence): never held back,
+        and written as the shared `wire` bytes when the connection can take them."""
+        if self.closed:
+            return
+        if self._drain is None and self._direct is not None and write_direct(self._direct, wire):
+            return
+        self._write(frame)
+
     def send_direct(self, frame: str) -> None:
         """Queue a frame for this connection only (replies, snapshots), never held back."""
         if not self.closed:

@@ -21,6 +21,7 @@ from realtime.frames import encode
 from realtime.groups import MATCH_LIST, match_group
 from realtime.hub import get_hub
 from realtime.types import Message, Scope
+from realtime.wire import text_frame
 from scores import selectors
 from scores.commands import CommandRefused, client_id, envelope_decode
 from scores.messages import (
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 LIST_REFRESH_SECONDS = 10.0
 SNAPSHOT_MEMO = "snapshot"
-"""The hub memo of a match group holding (seq, encoded snapshot frame)."""
+"""The hub memo of a match group holding (seq, snapshot frame, its WebSocket bytes)."""
 CLOSE_ON_REFUSAL = {
     "login_required": closecodes.NOT_AUTHORIZED,
     "not_a_scorer": closecodes.NOT_AUTHORIZED,
@@ -106,26 +107,58 @@ class ScoreGroups(GroupConsumer):
         a connect storm reads the database once per update, not once per fan."""
         group = match_group(match_id)
         hub = get_hub()
-        version = hub.version(group)
         if since is not None:
-            key = f"resume:{since}"
-            kept_frames: tuple[tuple[int, str], ...] | bool | None = hub.memo(group, key)
-            if kept_frames is None:
+
+            async def load_frames() -> tuple[tuple[int, str, bytes], ...] | bool:
                 frames = await in_db_thread(selectors.resume_frames)(match_id=match_id, since=since)
-                kept_frames = tuple(frames) if frames is not None else False  # False: snapshot
-                hub.remember(group, key, version, kept_frames)
+                if frames is None:
+                    return False  # a snapshot is due
+                return tuple((seq, frame, text_frame(frame.encode())) for seq, frame in frames)
+
+            kept_frames = await hub.remembered(group, f"resume:{since}", load_frames)
             if kept_frames is not False:
-                assert isinstance(kept_frames, tuple)
-                for _, frame in kept_frames:
-                    self.outbox.send_direct(frame)
-                return kept_frames[-1][0] if kept_frames else since
-        kept: tuple[int, str] | None = hub.memo(group, SNAPSHOT_MEMO)
-        if kept is None:
+                for _, frame, wire in kept_frames:
+                    self.outbox.send_shared(frame, wire)
+                return int(kept_frames[-1][0]) if kept_frames else since
+
+        async def load_snapshot() -> tuple[int, str, bytes]:
             snapshot = await in_db_thread(selectors.match_snapshot)(match_id=match_id)
-            kept = (snapshot["seq"], encode(snapshot))
-            hub.remember(group, SNAPSHOT_MEMO, version, kept)
-        self.outbox.send_direct(kept[1])
+            frame = encode(snapshot)
+            return (snapshot["seq"], frame, text_frame(frame.encode()))
+
+        kept: tuple[int, str, bytes] = await hub.remembered(group, SNAPSHOT_MEMO, load_snapshot)
+        # The same bytes for every fan of this version: written as is (realtime.wire).
+        self.outbox.send_shared(kept[1], kept[2])
         return kept[0]
+
+
+KNOWN_SECONDS = 10.0
+"""How long a match found in the database is taken to exist without asking again."""
+_known: dict[int, float] = {}
+_asking: dict[int, asyncio.Future[bool]] = {}
+
+
+async def match_known(match_id: int) -> bool:
+    """Whether the match exists: asked of the database at most once per KNOWN_SECONDS per
+    process, and once for all the fans of a storm that ask at the same time."""
+    loop = asyncio.get_running_loop()
+    if _known.get(match_id, 0.0) > loop.time():
+        return True
+    asking = _asking.get(match_id)
+    if asking is None:
+        asking = _asking[match_id] = asyncio.ensure_future(
+            in_db_thread(selectors.match_exists)(match_id=match_id)
+        )
+
+        def done(task: asyncio.Future[bool]) -> None:
+            _asking.pop(match_id, None)
+            if not task.cancelled() and task.exception() is None and task.result():
+                if len(_known) > 10_000:
+                    _known.clear()  # ids probed at random cannot grow this without bound
+                _known[match_id] = loop.time() + KNOWN_SECONDS
+
+        asking.add_done_callback(done)
+    return await asyncio.shield(asking)
 
 
 def since_of(scope: Scope) -> int | None:
@@ -146,10 +179,7 @@ class MatchConsumer(ScoreGroups):
 
     async def connect(self) -> None:
         match_id = self.match_id()
-        if match_id is None or (
-            get_hub().memo(match_group(match_id), SNAPSHOT_MEMO) is None  # a snapshot: it exists
-            and not await in_db_thread(selectors.match_exists)(match_id=match_id)
-        ):
+        if match_id is None or not await match_known(match_id):
             await self.refuse("not_found", "no such match", closecodes.NOT_FOUND)
             return
         await self.accept()
