@@ -51,6 +51,7 @@ class CommentaryEntry(TypedDict):
     kind: str
     description: str
     text: str | None
+    summary: str | None  # the over summary, on an over's last ball
 
 
 class Snapshot(TypedDict):
@@ -129,6 +130,7 @@ def commentary_entry(line: Line, tag: Tag) -> CommentaryEntry:
         "kind": line.kind,
         "description": line.description,
         "text": tag.text,
+        "summary": line.summary,
     }
 
 
