@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Value, When
 from cricket import codec
 from cricket.conditions import describe
 from realtime.db import in_db_thread
-from scores.messages import MatchItem, Snapshot, match_item, snapshot_message
+from scores.messages import MatchItem, Snapshot, commentary_entry, match_item, snapshot_message
 from scores.models import LogEntry, Match, Scorer
 from scores.scorebook import Scorebook, cache, scorebook_replay, setup_decode
 
@@ -190,6 +190,27 @@ def log_payloads(*, match_id: int, upto: int) -> list[dict[str, Any]]:
         .order_by("seq")
         .values_list("payload", flat=True)
     )
+
+
+COMMENTARY_PAGE = 60
+"""Commentary entries per page of the fan page's ball-by-ball history."""
+
+
+def commentary_page(
+    *, match_id: int, before: int | None, limit: int = COMMENTARY_PAGE
+) -> dict[str, Any]:
+    """Up to `limit` commentary entries older than log entry `before` (all entries if None),
+    newest first, and whether older ones remain (Match.DoesNotExist if no such match)."""
+    with cache.lock(match_id):
+        match = Match.objects.get(pk=match_id)
+        entries = scorebook_get(match=match).entries()
+    if before is not None:
+        entries = [(line, tag) for line, tag in entries if tag.seq < before]
+    page = entries[-limit:] if limit else []
+    return {
+        "entries": [commentary_entry(line, tag) for line, tag in reversed(page)],
+        "more": len(entries) > len(page),
+    }
 
 
 def event_context(*, match: Match, at: int) -> dict[str, Any] | None:

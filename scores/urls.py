@@ -14,6 +14,11 @@ urlpatterns = [
         views.match_score_event,
         name="match_score_event",
     ),
+    path(
+        "api/matches/<int:match_id>/commentary",
+        views.match_commentary,
+        name="match_commentary",
+    ),
     # The HTTP publish API (scores/api.py, docs/api.md).
     path("api/matches/<int:match_id>", api.match_state, name="api_match"),
     path("api/matches/<int:match_id>/events", api.match_events, name="api_match_events"),
