@@ -271,6 +271,39 @@ def scoreboard_headline(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+def match_facts(*, match: Match) -> list[dict[str, str]]:
+    """The match's context as the fan page's header lists it, each fact once: competition,
+    venue, date, toss and player of the match, whichever the match has (the context fields
+    may be absent on older rows)."""
+    facts: list[dict[str, str]] = []
+    for key in ("competition", "venue"):
+        value = getattr(match, key, None)
+        if value:
+            facts.append({"key": key, "text": str(value)})
+    start = getattr(match, "start_date", None)
+    if start:
+        text = start.strftime("%-d %b %Y") if hasattr(start, "strftime") else str(start)
+        facts.append({"key": "start_date", "text": text})
+    setup: dict[str, Any] = match.setup or {}
+    winner, decision = setup.get("toss_winner"), setup.get("toss_decision")
+    if winner and decision:
+        short = next(
+            (t.get("short_name") or t["name"] for t in _setup_teams(setup) if t["name"] == winner),
+            winner,
+        )
+        facts.append({"key": "toss", "text": f"{short} won the toss and chose to {decision}"})
+    player = getattr(match, "player_of_match", None)
+    if player:
+        facts.append({"key": "player_of_match", "text": f"Player of the match: {player}"})
+    return facts
+
+
+def _setup_teams(setup: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        t for t in (setup.get("home"), setup.get("away")) if isinstance(t, dict) and "name" in t
+    ]
+
+
 def playing_conditions(*, match: Match) -> list[str]:
     """The match's playing conditions in plain English, one line each (stored with it)."""
     return describe(setup_decode(match.setup).rules)
