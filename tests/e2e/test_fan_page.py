@@ -85,7 +85,8 @@ def test_live_page_fits_and_moves_with_each_ball(start_server):
         )
         assert phone.locator("#partnerships li").last.inner_text() != partnership_before
         assert phone.locator("svg[data-chart=manhattan] rect.bar").count() >= bars_before
-        assert not phone.errors and not desk.errors
+        assert not phone.errors
+        assert not desk.errors
 
 
 def test_the_finished_final_reads_right_from_the_first_ball_to_the_result(start_server):
