@@ -53,8 +53,7 @@ function frame(svg, { xMax, yMax, yStep, xLabel, yLabel }) {
   for (let v = 0; v <= xMax; v += xStep) {
     svg.append(svgEl("text", { x: x(v), y: H - 8, class: "tick", "text-anchor": "middle" }, String(v)));
   }
-  svg.append(svgEl("text", { x: W - PAD.right, y: H - 8, class: "axis", "text-anchor": "end" }, xLabel));
-  svg.append(svgEl("text", { x: PAD.left + 2, y: PAD.top + 2, class: "axis", "text-anchor": "start" }, yLabel));
+  svg.setAttribute("aria-description", `${yLabel} by ${xLabel}`);
   return { x, y };
 }
 

@@ -5,6 +5,13 @@ import { drawManhattan, drawRates, drawWorm, COLOURS } from "./charts.js";
 import { currentInnings } from "./feed.js";
 import { commentaryItem, el, rate } from "./scoreboard.js";
 
+/** A colour key of series `i` (colours set through CSSOM: the page's CSP forbids style attributes). */
+function swatch(i) {
+  const node = el("span", { class: "swatch" });
+  node.style.background = COLOURS[i % COLOURS.length];
+  return node;
+}
+
 const ballChip = (ball) => el("li", { class: `ball ${ball.kind}` }, ball.label);
 
 /** The score bar: every regular innings' score (both sides in a chase), the status or result,
@@ -18,7 +25,7 @@ export function renderScoreBar(bar, state) {
   const supers = board.innings.filter((inn) => inn.super_over);
   const lines = [...shown, ...supers.slice(-2)].map((inn, i) =>
     el("li", { class: inn === now && !inn.closed ? "side batting" : "side", "data-innings": String(inn.number) },
-      el("span", { class: "swatch", style: `background:${COLOURS[i % COLOURS.length]}` }),
+      swatch(i),
       el("span", { class: "team" }, inn.batting_team + (inn.super_over ? " (SO)" : "")),
       el("span", { class: "runs" }, `${inn.runs}/${inn.wickets}${inn.declared ? "d" : ""}`),
       el("span", { class: "ov" }, `(${inn.overs}${inn.overs_limit_text && !inn.closed ? `/${inn.overs_limit_text}` : ""})`)),
@@ -77,8 +84,14 @@ export function renderPartnerships(node, state) {
         el("span", { class: "wkt" }, ordinal(p.wicket)),
         el("span", { class: "pair" }, p.batters.map((b) => `${b} ${p.contributions[b] || 0}`).join(" · ")),
         el("span", { class: "num" }, `${p.runs} (${p.balls})${p.unbroken && !inn.closed ? "*" : ""}`),
-        el("span", { class: "meter", style: `width:${Math.round((100 * p.runs) / most)}%` })))),
+        meter((100 * p.runs) / most)))),
   );
+}
+
+function meter(percent) {
+  const node = el("span", { class: "meter" });
+  node.style.width = `${Math.max(1, Math.round(percent))}%`;
+  return node;
 }
 
 const ordinal = (n) => `${n}${["th", "st", "nd", "rd"][(n % 100 >= 11 && n % 100 <= 13) || n % 10 > 3 ? 0 : n % 10]}`;
@@ -93,7 +106,7 @@ export function renderCharts(root, state) {
   }
   for (const legend of root.querySelectorAll("[data-field=legend]")) {
     legend.replaceChildren(...innings.filter((inn) => !inn.super_over).map((inn, i) =>
-      el("li", {}, el("span", { class: "swatch", style: `background:${COLOURS[i % COLOURS.length]}` }), inn.batting_team)));
+      el("li", {}, swatch(i), inn.batting_team)));
   }
 }
 

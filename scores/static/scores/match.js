@@ -18,6 +18,7 @@ setUpTabs(page);
 
 function render() {
   renderBoard(page, state);
+  page.dataset.finished = String(Boolean(state.scoreboard.result));
   renderScoreBar(scoreBar, state);
   renderOutlook(outlook, state);
   renderPartnerships(partnerships, state);

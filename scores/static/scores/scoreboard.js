@@ -135,7 +135,7 @@ function card(inn, isOpen) {
   const x = inn.extras;
   const totalLine = [`(${inn.overs} overs)`];
   if (inn.target) totalLine.push(`target ${inn.target}${inn.revised ? " (revised)" : ""}`);
-  if (inn.close_reason) totalLine.push(inn.close_reason);
+  if (inn.close_reason) totalLine.push(inn.close_reason === "target" ? "target reached" : inn.close_reason);
   return el(
     "details",
     { class: "card", "data-innings": String(inn.number), open: isOpen },
