@@ -897,13 +897,13 @@ def _dismissal(state: MatchState, inn: Innings, w: ev.Wicket) -> str:
     if k == "caught":
         if w.fielders and w.fielders[0] == bowler:
             return f"c & b {bowler}"
-        return f"c {f(w.fielders[0])} b {bowler}" if w.fielders else f"c ? b {bowler}"
+        return f"c {f(w.fielders[0])} b {bowler}" if w.fielders else f"caught b {bowler}"
     if k == "caught and bowled":
         return f"c & b {bowler}"
     if k == "lbw":
         return f"lbw b {bowler}"
     if k == "stumped":
-        return f"st {f(w.fielders[0])} b {bowler}" if w.fielders else f"st ? b {bowler}"
+        return f"st {f(w.fielders[0])} b {bowler}" if w.fielders else f"stumped b {bowler}"
     if k == "hit wicket":
         return f"hit wicket b {bowler}"
     if k == "run out":
@@ -944,6 +944,11 @@ def _delivery(state: MatchState, d: ev.Delivery) -> None:
     card = inn.batters[striker]
     if not d.wides:
         card.balls += 1
+        card.dots += 0 if d.runs else 1
+    if d.legal and not charged:
+        bc.dots += 1
+    inn.over_total += total
+    inn.over_wickets += len(d.wickets)
     card.runs += d.runs
     if boundary and d.runs == 4:
         card.fours += 1
@@ -1010,6 +1015,9 @@ def _end_over(state: MatchState, inn: Innings) -> None:
             bc.maidens += 1
         # A miscounted over still counts as one over on the bowler's figures.
         bc.balls += bpo - inn.over_len
+    inn.over_log.append((inn.over_total, inn.over_wickets, inn.bowler))
+    inn.over_total = 0
+    inn.over_wickets = 0
     inn.overs += 1
     inn.balls = 0
     inn.over_len = bpo

@@ -11,7 +11,7 @@ from typing import Literal
 
 from cricket import events as ev
 from cricket.apply import apply_event
-from cricket.state import MatchState
+from cricket.state import Innings, MatchState, overs_text
 
 BallKind = Literal["dot", "runs", "four", "six", "extra", "wicket", "event"]
 """How a ball looks in an over or the commentary: the CSS class of its chip."""
@@ -41,6 +41,8 @@ class Line:
     label: str | None
     kind: BallKind
     description: str
+    # On the last ball of an over: "End of over 2: 4 runs, GT 8/0, Saha 4 (7), Chahar 1-0-4-0".
+    summary: str | None = None
 
 
 def step(state: MatchState, event: ev.Event) -> Line:
@@ -50,6 +52,7 @@ def step(state: MatchState, event: ev.Event) -> Line:
         striker = event.striker or inn.striker
         bowler = event.bowler or inn.bowler
         over = f"{inn.overs}.{inn.balls + 1}"
+        overs_before = inn.overs
         apply_event(state, event)
         labels = inn.this_over or inn.last_over
         label = labels[-1] if labels else None
@@ -59,6 +62,7 @@ def step(state: MatchState, event: ev.Event) -> Line:
             label=label,
             kind=ball_kind(label),
             description=f"{bowler} to {striker}, {delivery_words(event)}",
+            summary=over_summary(state, inn) if inn.overs > overs_before else None,
         )
     apply_event(state, event)
     now = state.live or (state.innings[-1] if state.innings else None)
@@ -69,6 +73,26 @@ def step(state: MatchState, event: ev.Event) -> Line:
         kind="event",
         description=describe(event),
     )
+
+
+def over_summary(state: MatchState, inn: Innings) -> str:
+    """The line after an over, e.g. "End of over 2: 4 runs, GT 8/0, Saha 4 (7), Chahar 1-0-4-0"."""
+    runs, wickets, bowler = inn.over_log[-1]
+    parts = [f"End of over {inn.overs}: {_plural(runs, 'run')}"]
+    if wickets:
+        parts[0] += f", {_plural(wickets, 'wicket')}"
+    short = state.setup.team(inn.batting).short
+    parts.append(f"{short} {inn.runs}/{inn.wickets}")
+    for name in (inn.striker, inn.non_striker):
+        card = inn.batters.get(name) if name else None
+        if card is not None:
+            parts.append(f"{card.name} {card.runs} ({card.balls})")
+    bc = inn.bowlers.get(bowler)
+    if bc is not None:
+        bpo = state.setup.rules.balls_per_over
+        overs = overs_text(bc.balls // bpo, bc.balls % bpo)
+        parts.append(f"{bc.name} {overs}-{bc.maidens}-{bc.runs}-{bc.wickets}")
+    return ", ".join(parts)
 
 
 def _plural(n: int, word: str) -> str:

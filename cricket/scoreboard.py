@@ -37,6 +37,7 @@ def _innings_dict(state: MatchState, inn: Innings) -> dict[str, Any]:
                 "balls": c.balls,
                 "fours": c.fours,
                 "sixes": c.sixes,
+                "dots": c.dots,
                 "strike_rate": round(100 * c.runs / c.balls, 2) if c.balls else None,
                 "status": c.status,
                 "dismissal": c.dismissal
@@ -66,6 +67,7 @@ def _innings_dict(state: MatchState, inn: Innings) -> dict[str, Any]:
                 "economy": _rate(b.runs, b.balls, bpo),
                 "wides": b.wides,
                 "noballs": b.noballs,
+                "dots": b.dots,
             }
         )
     return {
@@ -83,6 +85,9 @@ def _innings_dict(state: MatchState, inn: Innings) -> dict[str, Any]:
         "yet_to_bat": [p for p in state.active[inn.batting] if p not in inn.batters],
         "bowling": bowling,
         "fall_of_wickets": [dict(f) for f in inn.fow],
+        # Completed overs as [runs, wickets, bowler]: the worm, Manhattan and run-rate charts
+        # (the over in progress is the innings' runs less their sum).
+        "over_log": [list(o) for o in inn.over_log],
         "partnerships": [
             {
                 "wicket": p.wicket,
@@ -149,6 +154,31 @@ def _equation(state: MatchState, inn: Innings) -> tuple[str | None, float | None
     )
 
 
+def _projection(state: MatchState, inn: Innings) -> list[list[float | int]] | None:
+    """First innings of a limited-overs match: [rate, projected total] at the current run rate
+    and at one and two runs an over more (Cricinfo's "projected score")."""
+    if inn.number != 1 or inn.overs_limit is None or inn.super_over or inn.closed:
+        return None
+    bpo = state.setup.rules.balls_per_over
+    left = (inn.overs_limit - inn.overs) * bpo + inn.overs_limit_balls - inn.balls
+    if not inn.legal_balls or left <= 0:
+        return None
+    rate = inn.runs * bpo / inn.legal_balls
+    return [[round(r, 2), inn.runs + round(r * left / bpo)] for r in (rate, rate + 1, rate + 2)]
+
+
+def _chase(state: MatchState, inn: Innings) -> dict[str, int | None] | None:
+    """In a chase: runs still needed and, in a limited innings, legal balls left."""
+    target = state.target(inn)
+    if target is None or inn.closed:
+        return None
+    left = None
+    if inn.overs_limit is not None:
+        bpo = state.setup.rules.balls_per_over
+        left = (inn.overs_limit - inn.overs) * bpo + inn.overs_limit_balls - inn.balls
+    return {"runs": max(0, target - inn.runs), "balls": left}
+
+
 def _lead(state: MatchState, inn: Innings) -> str | None:
     if state.setup.rules.innings_per_side < 2 or inn.super_over:
         return None
@@ -209,6 +239,8 @@ def snapshot(match: Match) -> dict[str, Any]:
         "equation": None,
         "lead": _lead(state, last) if last else None,
         "free_hit": bool(live and live.free_hit),
+        "projected": _projection(state, live) if live else None,
+        "needed": _chase(state, live) if live else None,
     }
     if live is not None:
         p = live.partnership()

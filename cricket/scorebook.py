@@ -92,6 +92,7 @@ class CommentaryEntry(TypedDict):
     kind: str
     description: str
     text: str | None
+    summary: str | None  # the over summary, on an over's last ball
 
 
 def commentary_entry(line: Line, tag: Tag) -> CommentaryEntry:
@@ -103,6 +104,7 @@ def commentary_entry(line: Line, tag: Tag) -> CommentaryEntry:
         "kind": line.kind,
         "description": line.description,
         "text": tag.text,
+        "summary": line.summary,
     }
 
 

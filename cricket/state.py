@@ -45,6 +45,7 @@ class BatterCard:
     balls: int = 0
     fours: int = 0
     sixes: int = 0
+    dots: int = 0  # balls faced (not wides) with no run off the bat
     status: BatterStatus = "batting"
     dismissal: str = ""
     # How the innings ended in Cricsheet's words ("caught", "retired hurt", ...), "" if it has not.
@@ -67,6 +68,7 @@ class BowlerCard:
     wickets: int = 0
     wides: int = 0
     noballs: int = 0
+    dots: int = 0  # legal balls that cost the bowler nothing (byes and leg byes count as dots)
 
     def clone(self) -> BowlerCard:
         return copy.copy(self)  # every field is immutable
@@ -115,6 +117,11 @@ class Innings:
     over_deliveries: int = 0
     over_conceded: int = 0
     over_bowlers: int = 0
+    # The over in progress: every run scored in it (extras too) and the wickets that fell.
+    over_total: int = 0
+    over_wickets: int = 0
+    # One tuple per completed over: (runs in it, wickets in it, the bowler), for the charts.
+    over_log: list[tuple[int, int, str]] = field(default_factory=list)
     extras: dict[str, int] = field(
         default_factory=lambda: {"wides": 0, "noballs": 0, "byes": 0, "legbyes": 0, "penalty": 0}
     )
@@ -157,6 +164,7 @@ class Innings:
         new.last_over = list(self.last_over)
         new.this_over_bowlers = list(self.this_over_bowlers)
         new.notes = [dict(n) for n in self.notes]
+        new.over_log = list(self.over_log)  # tuples are immutable
         return new
 
     @property

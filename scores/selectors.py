@@ -13,6 +13,7 @@ from django.db.models.functions import Length
 
 from cricket import codec
 from cricket.conditions import describe
+from cricket.scorebook import commentary_entry
 from realtime.db import in_db_thread
 from scores.messages import MatchItem, Snapshot, match_item, snapshot_message
 from scores.models import LogEntry, Match, Scorer
@@ -249,6 +250,27 @@ def scorer_log(*, match: Match, after: int = 0) -> dict[str, Any]:
     }
 
 
+COMMENTARY_PAGE = 60
+"""Commentary entries per page of the fan page's ball-by-ball history."""
+
+
+def commentary_page(
+    *, match_id: int, before: int | None, limit: int = COMMENTARY_PAGE
+) -> dict[str, Any]:
+    """Up to `limit` commentary entries older than log entry `before` (all entries if None),
+    newest first, and whether older ones remain (Match.DoesNotExist if no such match)."""
+    with cache.lock(match_id):
+        match = Match.objects.get(pk=match_id)
+        entries = scorebook_get(match=match).entries()
+    if before is not None:
+        entries = [(line, tag) for line, tag in entries if tag.seq < before]
+    page = entries[-limit:] if limit else []
+    return {
+        "entries": [commentary_entry(line, tag) for line, tag in reversed(page)],
+        "more": len(entries) > len(page),
+    }
+
+
 def event_context(*, match: Match, at: int) -> dict[str, Any] | None:
     """Engine event `at` (1-based) as scored, with who was batting and bowling just before it
     and the fielding side then (the console pre-fills its edit form); None if there is none."""
@@ -305,6 +327,39 @@ def scoreboard_headline(snapshot: Snapshot) -> dict[str, Any]:
         "cards": list(reversed(innings)),
         "commentary": snapshot["commentary"],
     }
+
+
+def match_facts(*, match: Match) -> list[dict[str, str]]:
+    """The match's context as the fan page's header lists it, each fact once: competition,
+    venue, date, toss and player of the match, whichever the match has (the context fields
+    may be absent on older rows)."""
+    facts: list[dict[str, str]] = []
+    for key in ("competition", "venue"):
+        value = getattr(match, key, None)
+        if value:
+            facts.append({"key": key, "text": str(value)})
+    start = getattr(match, "start_date", None)
+    if start:
+        text = start.strftime("%-d %b %Y") if hasattr(start, "strftime") else str(start)
+        facts.append({"key": "start_date", "text": text})
+    setup: dict[str, Any] = match.setup or {}
+    winner, decision = setup.get("toss_winner"), setup.get("toss_decision")
+    if winner and decision:
+        short = next(
+            (t.get("short_name") or t["name"] for t in _setup_teams(setup) if t["name"] == winner),
+            winner,
+        )
+        facts.append({"key": "toss", "text": f"{short} won the toss and chose to {decision}"})
+    player = getattr(match, "player_of_match", None)
+    if player:
+        facts.append({"key": "player_of_match", "text": f"Player of the match: {player}"})
+    return facts
+
+
+def _setup_teams(setup: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        t for t in (setup.get("home"), setup.get("away")) if isinstance(t, dict) and "name" in t
+    ]
 
 
 def playing_conditions(*, match: Match) -> list[str]:

@@ -18,6 +18,11 @@ urlpatterns = [
     path("matches/engine/cricket.json", views.engine_bundle, name="engine_bundle"),
     path("matches/sw.js", views.service_worker, name="service_worker"),
     path("matches/<int:match_id>/score/log", views.match_score_log, name="match_score_log"),
+    path(
+        "api/matches/<int:match_id>/commentary",
+        views.match_commentary,
+        name="match_commentary",
+    ),
     # The HTTP publish API (scores/api.py, docs/api.md).
     path("api/matches/<int:match_id>", api.match_state, name="api_match"),
     path("api/matches/<int:match_id>/events", api.match_events, name="api_match_events"),

@@ -55,6 +55,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "board": selectors.scoreboard_headline(snapshot),
         "chat_room": match_room(match.pk),
         "conditions": selectors.playing_conditions(match=match),
+        "facts": selectors.match_facts(match=match),
         "chat_available": _chat_available(),
         "can_score": selectors.scorer_can_score(user=request.user, match=match),
     }
@@ -86,6 +87,28 @@ def match_score(request: HttpRequest, match_id: int) -> HttpResponse:
         "retirement_reasons": RETIREMENT_REASONS,
     }
     return render(request, "scores/match_score.html", context)
+
+
+@require_GET
+def match_commentary(request: HttpRequest, match_id: int) -> JsonResponse:
+    """A page of the match's ball-by-ball commentary, newest first: the entries before log
+    entry `?before=<seq>` (the newest if absent), `?limit=` of them (at most 200)."""
+    try:
+        before = int(request.GET["before"]) if "before" in request.GET else None
+        limit = int(request.GET.get("limit", selectors.COMMENTARY_PAGE))
+    except ValueError:
+        return JsonResponse(
+            {"error": "bad_request", "reason": "before and limit must be whole numbers"}, status=400
+        )
+    if not 1 <= limit <= 200 or (before is not None and before < 0):
+        return JsonResponse(
+            {"error": "bad_request", "reason": "limit is 1 to 200; before is 0 or more"}, status=400
+        )
+    try:
+        page = selectors.commentary_page(match_id=match_id, before=before, limit=limit)
+    except Match.DoesNotExist:
+        return JsonResponse({"error": "not_found", "reason": "no such match"}, status=404)
+    return JsonResponse(page)
 
 
 @login_required

@@ -1,7 +1,8 @@
 // The fan match page: the server-rendered scoreboard, kept live over ws/matches/<id>/.
 import { LiveSocket } from "../realtime/live.js";
 import { applyUpdate, fromSnapshot } from "./feed.js";
-import { embeddedSnapshot, renderBoard, renderCommentary } from "./scoreboard.js";
+import { CommentaryHistory, renderCharts, renderOutlook, renderPartnerships, renderScoreBar, setUpTabs } from "./fanpage.js";
+import { embeddedSnapshot, renderBoard } from "./scoreboard.js";
 
 const page = document.getElementById("match-page");
 const matchId = page.dataset.matchId;
@@ -9,12 +10,23 @@ const commentary = document.getElementById("commentary");
 const watching = page.querySelectorAll('[data-field="watching"]');
 const initial = embeddedSnapshot();
 let state = initial ? fromSnapshot(initial) : null;
+const history = new CommentaryHistory(commentary, document.getElementById("commentary-more"), matchId);
+const scoreBar = document.getElementById("score-bar");
+const outlook = document.getElementById("outlook");
+const partnerships = document.getElementById("partnerships");
+setUpTabs(page);
 
 function render() {
   renderBoard(page, state);
-  renderCommentary(commentary, state.commentary);
+  page.dataset.finished = String(Boolean(state.scoreboard.result));
+  renderScoreBar(scoreBar, state);
+  renderOutlook(outlook, state);
+  renderPartnerships(partnerships, state);
+  renderCharts(page, state);
+  history.render(state);
   document.body.dataset.seq = String(state.seq);
 }
+if (state) render();
 
 function handle(message) {
   switch (message.type) {

@@ -55,6 +55,14 @@ function num(value) {
   return el("td", { class: "num" }, dash(value));
 }
 
+/** A rate (run rate, strike rate, economy) always with two decimals, as the server renders it:
+ * 188.0 and 188 are both "188.00". */
+export const rate = (value) => (value === null || value === undefined ? "–" : Number(value).toFixed(2));
+
+function rateCell(value) {
+  return el("td", { class: "num" }, rate(value));
+}
+
 /** The balls of an over, each `{label, kind}` as the engine gives them (kind: the CSS class). */
 function ballChips(balls) {
   return () => (balls || []).map((ball) => el("li", { class: `ball ${ball.kind}` }, ball.label));
@@ -68,8 +76,8 @@ export function renderBoard(root, state) {
   const inPlay = now && !now.closed;
   setText(root, "score", now ? now.score : (board.teams || []).join(" v "));
   setText(root, "status", board.status || "");
-  setText(root, "run_rate", dash(cur.run_rate));
-  setText(root, "required_rate", dash(cur.required_rate));
+  setText(root, "run_rate", rate(cur.run_rate));
+  setText(root, "required_rate", rate(cur.required_rate));
   setText(root, "target", dash(cur.target));
   setText(root, "partnership", cur.partnership ? `${cur.partnership.runs} (${cur.partnership.balls})` : "–");
   const equation = cur.equation || cur.lead || "";
@@ -92,7 +100,7 @@ export function renderBoard(root, state) {
           "tr",
           { class: strike ? "on-strike" : null },
           el("td", {}, strike ? `${b.name} *` : b.name),
-          num(b.runs), num(b.balls), num(b.fours || 0), num(b.sixes || 0), num(b.strike_rate),
+          num(b.runs), num(b.balls), num(b.fours || 0), num(b.sixes || 0), rateCell(b.strike_rate),
         );
       }),
   );
@@ -101,7 +109,7 @@ export function renderBoard(root, state) {
     const w = now.bowling.find((row) => row.name === cur.bowler) || {
       name: cur.bowler, overs: "0", maidens: 0, runs: 0, wickets: 0, economy: null,
     };
-    return [el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), num(w.economy))];
+    return [el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), rateCell(w.economy))];
   });
   setRows(root, "this_over", ballChips(cur.this_over));
   setRows(root, "last_over", ballChips(cur.last_over));
@@ -127,7 +135,7 @@ function card(inn, isOpen) {
   const x = inn.extras;
   const totalLine = [`(${inn.overs} overs)`];
   if (inn.target) totalLine.push(`target ${inn.target}${inn.revised ? " (revised)" : ""}`);
-  if (inn.close_reason) totalLine.push(inn.close_reason);
+  if (inn.close_reason) totalLine.push(inn.close_reason === "target" ? "target reached" : inn.close_reason);
   return el(
     "details",
     { class: "card", "data-innings": String(inn.number), open: isOpen },
@@ -136,9 +144,9 @@ function card(inn, isOpen) {
       el("span", { class: "card-title" }, `${inn.batting_team}${tag}`), " ",
       el("span", { class: "card-score" }, total, " ", el("span", { class: "muted" }, `(${inn.overs} ov${limit})`)),
     ),
-    el(
+    el("div", { class: "table-box" }, el(
       "table", { class: "batting" },
-      el("thead", {}, el("tr", {}, el("th", {}, "Batter"), el("th"), ...["R", "B", "4s", "6s", "SR"].map((h) => el("th", { class: "num" }, h)))),
+      el("thead", {}, el("tr", {}, el("th", {}, "Batter"), el("th"), ...["R", "B", "0s", "4s", "6s", "SR"].map((h) => el("th", { class: "num" }, h)))),
       el(
         "tbody", {},
         inn.batting.map((b) =>
@@ -146,11 +154,11 @@ function card(inn, isOpen) {
             "tr", { class: b.status.replace(/\s+/g, "-") },
             el("td", {}, b.on_strike && !inn.closed ? `${b.name} *` : b.name),
             el("td", { class: "dismissal" }, b.dismissal),
-            num(b.runs), num(b.balls), num(b.fours), num(b.sixes), num(b.strike_rate),
+            num(b.runs), num(b.balls), num(b.dots), num(b.fours), num(b.sixes), rateCell(b.strike_rate),
           ),
         ),
       ),
-    ),
+    )),
     el("p", { class: "extras" }, "Extras ", el("strong", {}, String(x.total)), " ",
       el("span", { class: "muted" }, `(b ${x.byes}, lb ${x.legbyes}, w ${x.wides}, nb ${x.noballs}, p ${x.penalty})`)),
     el("p", { class: "total" }, "Total ", el("strong", {}, total), ` ${totalLine.join(" · ")}`),
@@ -159,16 +167,16 @@ function card(inn, isOpen) {
       ? el("p", { class: "fow" }, el("span", { class: "label" }, "Fall of wickets"),
           ` ${inn.fall_of_wickets.map((f) => `${f.runs}-${f.wicket} (${f.player}, ${f.overs})`).join(", ")}`)
       : null,
-    el(
+    el("div", { class: "table-box" }, el(
       "table", { class: "bowling" },
-      el("thead", {}, el("tr", {}, el("th", {}, "Bowler"), ...["O", "M", "R", "W", "Econ", "Wd", "Nb"].map((h) => el("th", { class: "num" }, h)))),
+      el("thead", {}, el("tr", {}, el("th", {}, "Bowler"), ...["O", "M", "R", "W", "Econ", "0s", "Wd", "Nb"].map((h) => el("th", { class: "num" }, h)))),
       el(
         "tbody", {},
         inn.bowling.map((w) =>
-          el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), num(w.economy), num(w.wides), num(w.noballs)),
+          el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), rateCell(w.economy), num(w.dots), num(w.wides), num(w.noballs)),
         ),
       ),
-    ),
+    )),
   );
 }
 

@@ -1,0 +1,135 @@
+"""The fan match page in real Chromium at a phone (360x740) and a desktop (1366x900) size:
+nothing wider than the screen, the score bar and tabs work, the charts, partnerships and over
+summaries move when a ball is scored (no reload), and the finished IPL final reads right from
+the first ball to the result (figures from tests/data/cricsheet/INDEX.md)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from cricket import cricsheet
+from tests.e2e.test_scores import T20, WAIT_MS, apply, first_events, open_page, tap
+from tests.support.browser import chromium
+from tests.support.servers import create_session, manage
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server, pytest.mark.db]
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 900}
+NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def events_before_over_end(over: int) -> int:
+    """How many engine events come before the last ball of `over` in the first innings."""
+    lines = cricsheet.load_match(T20).commentary
+    return next(
+        i
+        for i, line in enumerate(lines)
+        if line.summary and line.summary.startswith(f"End of over {over}:")
+    )
+
+
+def imported(env: dict[str, str], upto: int) -> int:
+    match_id = int(manage("import_cricsheet", str(T20), "--scorer", "sam", env=env).split()[-1])
+    apply(env, match_id, *first_events(env, match_id, upto))
+    return match_id
+
+
+def test_live_page_fits_and_moves_with_each_ball(start_server):
+    server = start_server("uvicorn")
+    upto = events_before_over_end(3)  # one ball left in GT's third over
+    match_id = imported(server.env, upto)
+    session = create_session(server.env, "sam")
+    with chromium() as browser:
+        phone = open_page(browser, server, f"/matches/{match_id}/", viewport=PHONE)
+        desk = open_page(browser, server, f"/matches/{match_id}/", viewport=DESKTOP)
+        for fan in (phone, desk):
+            assert fan.evaluate(NO_OVERFLOW)
+            expect(fan.locator("#score-bar .side.batting")).to_contain_text("Gujarat Titans")
+            expect(fan.locator(".commentary-list li.over-summary")).to_have_count(2)
+        # Phone: one panel at a time; the tabs switch it. Desktop: every panel, no tabs.
+        expect(phone.locator("#tab-commentary")).to_be_hidden()
+        phone.click("[role=tab][data-tab=commentary]")
+        expect(phone.locator("#tab-commentary")).to_be_visible()
+        expect(phone.locator("#tab-live")).to_be_hidden()
+        assert phone.evaluate(NO_OVERFLOW)
+        phone.click("[role=tab][data-tab=live]")
+        expect(phone.locator("svg[data-chart=worm] polyline.series")).to_have_count(1)
+        expect(desk.locator(".tabs")).to_be_hidden()
+        for panel in ("live", "scorecard", "commentary", "chat"):
+            expect(desk.locator(f"#tab-{panel}")).to_be_visible()
+        # The score bar stays at the top when the fan scrolls down the page.
+        phone.mouse.wheel(0, 2500)
+        phone.wait_for_timeout(300)
+        assert (
+            phone.evaluate("() => document.getElementById('score-bar').getBoundingClientRect().top")
+            <= 1
+        )
+        bars_before = phone.locator("svg[data-chart=manhattan] rect.bar").count()
+        balls_before = phone.get_attribute("svg[data-chart=worm]", "data-balls")
+        partnership_before = phone.locator("#partnerships li").last.inner_text()
+
+        console = open_page(browser, server, f"/matches/{match_id}/score/", session)
+        tap(console, "[data-runs='1']")
+        for fan in (phone, desk):
+            expect(fan.locator(".commentary-list li.over-summary")).to_have_count(
+                3, timeout=WAIT_MS
+            )
+            expect(fan.locator(".commentary-list li.over-summary").first).to_contain_text(
+                "End of over 3:"
+            )
+            assert fan.evaluate(NO_OVERFLOW)
+        assert phone.get_attribute("svg[data-chart=worm]", "data-balls") == str(
+            int(balls_before) + 1
+        )
+        assert phone.locator("#partnerships li").last.inner_text() != partnership_before
+        assert phone.locator("svg[data-chart=manhattan] rect.bar").count() >= bars_before
+        assert not phone.errors
+        assert not desk.errors
+
+
+def test_the_finished_final_reads_right_from_the_first_ball_to_the_result(start_server):
+    server = start_server("uvicorn")
+    total = len(cricsheet.load_match(T20).events)
+    match_id = imported(server.env, total)
+    with chromium() as browser:
+        for viewport in (PHONE, DESKTOP):
+            fan = open_page(browser, server, f"/matches/{match_id}/", viewport=viewport)
+            assert fan.evaluate(NO_OVERFLOW)
+            bar = fan.locator("#score-bar")
+            expect(bar.locator(".side")).to_have_text(
+                ["Gujarat Titans214/4(20)", "Chennai Super Kings171/5(15)"], use_inner_text=False
+            )
+            # One result, once, in the score bar; no live-only facts on a finished match.
+            expect(bar.locator("[data-bar=status]")).to_have_text(
+                "Chennai Super Kings won by 5 wickets (D/L)"
+            )
+            # (the commentary's own line for the result event is the ball-by-ball record)
+            shown = fan.locator(
+                "#match-page > :not(.panels) :text('won by 5 wickets'):visible,"
+                " #tab-live :text('won by 5 wickets'):visible"
+            )
+            expect(shown).to_have_count(1)
+            expect(bar.locator("[data-bar=over]")).to_be_hidden()
+            expect(fan.locator("svg[data-chart=worm] polyline.series")).to_have_count(2)
+            expect(fan.locator("svg[data-chart=manhattan] rect.bar")).to_have_count(35)
+            if viewport is PHONE:
+                fan.click("[role=tab][data-tab=scorecard]")
+            expect(fan.locator("details.card")).to_have_count(2)
+            if viewport is PHONE:
+                fan.click("[role=tab][data-tab=commentary]")
+            # Scroll back through the whole match to its first ball.
+            more = fan.locator("#commentary-more")
+            for _ in range(10):
+                if more.is_hidden():
+                    break
+                more.scroll_into_view_if_needed()
+                more.click()
+                fan.wait_for_timeout(300)
+            expect(more).to_be_hidden(timeout=WAIT_MS)
+            expect(fan.locator(".commentary-list li.over-summary")).to_have_count(35)
+            last = fan.locator(".commentary-list li").last
+            expect(last).to_contain_text("to bat")
+            assert fan.evaluate(NO_OVERFLOW)
+            assert not fan.errors
