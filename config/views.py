@@ -50,7 +50,7 @@ async def _redis_ok() -> None:
     """Every Redis server of the layer answers (each holds a share of the groups)."""
     import redis.asyncio as redis
 
-    for url in settings.REDIS_URLS:
+    for url in settings.REDIS_URL.replace(",", " ").split():  # as settings.REDIS_URLS
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         try:
             await client.ping()

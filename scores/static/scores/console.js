@@ -208,18 +208,24 @@ function setOptions(select, names, blank = null) {
 
 /** The bowlers with the engine's eligibility; `midOver` replaces the bowler during an over. */
 function bowlerChoices(board, midOver) {
-  return (board.bowlers || []).map((b) =>
-    el(
-      "li", { class: b.eligible ? "eligible" : "not-eligible" },
-      choice(
-        b.name,
-        midOver ? { kind: "new_bowler", bowler: b.name, mid_over: true } : { kind: "new_bowler", bowler: b.name },
-        midOver ? `${b.name} finishes the over` : `${b.name} to bowl`,
-        !b.eligible,
-      ),
-      b.reason ? el("span", { class: "reason" }, b.reason) : null,
-    ),
-  );
+  return (board.bowlers || []).map((b) => {
+    const command = midOver ? { kind: "new_bowler", bowler: b.name, mid_over: true } : { kind: "new_bowler", bowler: b.name };
+    const what = midOver ? `${b.name} finishes the over` : `${b.name} to bowl`;
+    const button = b.eligible ? choice(b.name, command, what) : recordAnyway(b, command, what);
+    return el("li", { class: b.eligible ? "eligible" : "not-eligible" }, button, b.reason ? el("span", { class: "reason" }, b.reason) : null);
+  });
+}
+
+// A bowler the conditions rule out can still be recorded when the umpires allowed it (issue
+// 11): the scorer says why, and the command carries that reason as its override; the engine
+// refuses it still if no override can make it legal.
+function recordAnyway(bowler, command, what) {
+  const button = el("button", { type: "button", class: "choice anyway", title: `${bowler.reason}: record anyway` }, bowler.name);
+  button.addEventListener("click", () => {
+    const reason = (window.prompt(`${bowler.name}: ${bowler.reason}. The umpires allowed it? Say why to record it anyway.`) || "").trim();
+    if (reason) send({ ...command, override: reason }, `${what} (recorded anyway: ${reason})`, button);
+  });
+  return button;
 }
 
 const IN_PLAY = new Set(["delivery", "new_bowler", "new_batter"]);

@@ -177,6 +177,11 @@ function card(inn, isOpen) {
         ),
       ),
     )),
+    // What the umpires allowed against the playing conditions, recorded with an override.
+    (inn.notes || []).length
+      ? el("ul", { class: "notes", "data-field": "notes" },
+          inn.notes.map((n) => el("li", {}, `Over ${n.over}: ${n.text} (recorded anyway: ${n.reason})`)))
+      : null,
   );
 }
 
