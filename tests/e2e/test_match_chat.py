@@ -52,7 +52,7 @@ def test_fans_chat_on_the_match_page_and_a_moderator_deletes_a_message(start_ser
         alice, bob, umpire = pages["alice"], pages["bob"], pages["umpire"]
 
         # The panel is the match's own room, beside the scoreboard.
-        panel = alice.locator(".match-side .chat-panel")
+        panel = alice.locator("#tab-chat .chat-panel")
         expect(panel).to_have_attribute("data-chat-room", f"match-{match_id}")
         expect(alice.locator("#scoreboard")).to_be_visible()
         expect(bob.locator("[data-chat-presence]")).to_contain_text("alice", timeout=WAIT_MS)
