@@ -165,13 +165,13 @@ def test_match_list_updates_summaries_and_watchers_in_place(start_server):
     session = create_session(server.env, "sam")
     with chromium() as browser:
         listing = open_page(browser, server, "/matches/")
-        row = listing.locator(f'li.match-row[data-match-id="{match_id}"]')
+        row = listing.locator(f'li.match-card[data-match-id="{match_id}"]')
         expect(row.locator('[data-field="status"]')).to_have_text("Live")
         fan = open_page(browser, server, f"/matches/{match_id}/")
         expect(row.locator('[data-field="watching"]')).to_have_text("1", timeout=WAIT_MS)
         console = open_page(browser, server, f"/matches/{match_id}/score/", session)
         tap(console, "[data-runs='6']")
-        expect(row.locator('[data-field="summary"]')).to_have_text(
+        expect(row.locator('[data-field="lines"]')).to_contain_text(
             "Gujarat Titans 6/0 (0.1)", timeout=WAIT_MS
         )
         fan.close()
