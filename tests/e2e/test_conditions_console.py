@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_scores_console import READY, WAIT_MS, choose
+from tests.e2e.test_scores_console import READY, WAIT_MS, choose, new_match
 from tests.e2e.test_scores_console import ball as tap_ball
 from tests.e2e.test_scores_console_outbox import phone_page
 from tests.support.browser import chromium
@@ -27,27 +27,6 @@ def ball(console, runs: int, extra: str | None = None) -> None:
     tap_ball(console, runs, extra)
 
 
-def new_match(console, server, preset: str, overs: str) -> int:
-    console.goto(server.http_url + "/matches/new/")
-    console.select_option("select[name=format]", preset)
-    console.click("details.overrides summary")
-    values = {
-        "home": "Northfield",
-        "away": "Southbury",
-        "home_players": "Ann\nBea\nCat",
-        "away_players": "Dan\nEd\nFay",
-        "overs": overs,
-    }
-    for name, value in values.items():
-        console.fill(f"[name={name}]", value)
-    console.select_option("select[name=toss_winner]", "home")
-    console.select_option("select[name=toss_decision]", "bat")
-    console.click("form.setup-form button[type=submit]")
-    console.wait_for_url("**/score/")
-    console.wait_for_selector("body[data-live='true']", timeout=WAIT_MS)
-    return int(console.url.rstrip("/").split("/")[-2])
-
-
 def start(console, batting: str, openers: tuple[str, str], bowler: str) -> None:
     choose(console, "#innings-choices", f"{batting} to bat")
     choose(console, "#batter-choices", openers[0])
@@ -62,7 +41,7 @@ def test_a_one_day_cup_match_with_a_2_run_no_ball_and_a_bowler_the_umpires_let_g
     session = create_session(server.env, "cara")
     with chromium() as browser:
         console = phone_page(browser, server, session)
-        match_id = new_match(console, server, "one_day_cup", "2")
+        match_id = new_match(console, server, preset="one_day_cup", overs="2")
         start(console, "Northfield", ("Ann", "Bea"), "Dan")
         ball(console, 0, extra="noball")  # a One-Day Cup no-ball is worth 2
         expect(console.locator(SCORE).first).to_have_text("Northfield 2/0 (0)", timeout=WAIT_MS)
@@ -104,7 +83,7 @@ def test_a_hundred_match_where_one_bowler_bowls_a_ten(start_server):
     session = create_session(server.env, "cara")
     with chromium() as browser:
         console = phone_page(browser, server, session)
-        new_match(console, server, "hundred", "2")  # two sets of five a side
+        new_match(console, server, preset="hundred", overs="2")  # two sets of five a side
         start(console, "Northfield", ("Ann", "Bea"), "Dan")
         for runs in (1, 0, 2, 0, 1):
             ball(console, runs)

@@ -28,8 +28,9 @@ def logged_in_page(browser, server, session: str):
     return page
 
 
-def new_match(console, server, *, title: str = "", **fields: str) -> int:
-    """Fill in the new-match form (T20, one over a side, three players each) and submit it."""
+def new_match(console, server, *, title: str = "", preset: str = "t20", **fields: str) -> int:
+    """Fill in the new-match form (a preset, T20 by default; one over a side unless `overs` is
+    given; three players each) and submit it."""
     console.goto(server.http_url + "/matches/")
     console.click("text=Score a match")
     console.wait_for_url("**/matches/new/")
@@ -42,7 +43,7 @@ def new_match(console, server, *, title: str = "", **fields: str) -> int:
         "overs": "1",
         **fields,
     }
-    console.select_option("select[name=format]", "t20")
+    console.select_option("select[name=format]", preset)
     console.click("details.overrides summary")
     for name, value in values.items():
         console.fill(f"[name={name}]", value)
