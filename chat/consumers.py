@@ -19,7 +19,7 @@ from realtime.consumers import GroupConsumer
 from realtime.db import in_db_thread
 from realtime.frames import encode
 from realtime.groups import InvalidGroupName, chat_group
-from realtime.hub import get_hub
+from realtime.hub import current_hub, get_hub
 from realtime.values import is_whole_number
 from realtime.wire import text_frame
 
@@ -131,6 +131,8 @@ class ChatConsumer(GroupConsumer):
     async def post(self, user: Any, body: object, client_id: object) -> None:
         """Store (or find, for a retried id), tell the room, then tell the poster what happened."""
         payload = await _post(self.room, user, body, client_id)
+        if (hub := current_hub()) is not None:
+            hub.forget(self.group)  # the first history page changed
         # Stored and committed: now tell the room, with the stored id and time. A retry with
         # the same client id tells it again (clients drop an id they already show).
         try:

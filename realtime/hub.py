@@ -128,6 +128,15 @@ class Hub:
             return None
         return kept[2]
 
+    def forget(self, group: str) -> None:
+        """This process wrote what the group's memos hold (a chat post, a scored ball): drop
+        them now, not when the broadcast comes back, which may never happen (a broker outage
+        while the write was committed) or may come after a fan read the old memo."""
+        state = self._groups.get(group)
+        if state is not None:
+            state.version += 1
+            state.memos.clear()
+
     def remember(self, group: str, key: str, version: int | None, value: Any) -> None:
         """Keep `value`, read after `version(group)` returned `version`, for that version."""
         state = self._groups.get(group)

@@ -30,6 +30,7 @@ from cricket.errors import IllegalEvent
 from realtime.db import in_db_thread
 from realtime.frames import decode, encode
 from realtime.groups import MATCH_LIST, match_group
+from realtime.hub import current_hub
 from scores import selectors
 from scores.commands import STORAGE_FAILED, CommandRefused, ScoreCommand, illegal_event
 from scores.messages import snapshot_message, update_message
@@ -280,6 +281,8 @@ async def applied_broadcast(applied: Applied) -> None:
     """Send a committed entry's frame to the match's fans (and the list pages)."""
     layer = get_channel_layer()
     assert layer is not None
+    if (hub := current_hub()) is not None:
+        hub.forget(match_group(applied.match_id))  # the snapshot and resume memos changed
     await layer.group_send(
         match_group(applied.match_id),
         {"type": "score.update", "seq": applied.seq, "frame": applied.frame},
