@@ -32,7 +32,8 @@ def test_every_page_works_under_the_policy_with_no_violation(start_server):
     )  # fmt: skip
     match_id = int(manage("shell", "-c", code, env=server.env).strip().splitlines()[-1])
     pages = [
-        ("/", "#practice-status[data-ready='true']"),
+        ("/", "section.intro"),
+        ("/practice/", "#practice-status[data-ready='true']"),
         ("/matches/", "main"),
         (f"/matches/{match_id}/", "body[data-live='true']"),
         (f"/matches/{match_id}/score/", "#console[data-ready='true']"),
@@ -61,7 +62,7 @@ def test_every_page_works_under_the_policy_with_no_violation(start_server):
             assert "unsafe-inline" not in policy
             page.wait_for_selector(ready, timeout=WAIT_MS)
         # The practice panel still talks over its WebSocket (connect-src).
-        page.goto(server.http_url + "/")
+        page.goto(server.http_url + "/practice/")
         page.wait_for_selector("#practice-status[data-ready='true']")
         page.click("#practice-ping")
         page.wait_for_selector("#practice-log li:has-text('received PONG')")
