@@ -92,6 +92,8 @@ def client_id(content: Mapping[str, Any]) -> str | int | None:
         return None
     if not (isinstance(value, str) or is_whole_number(value)) or len(str(value)) > MAX_ID_CHARS:
         raise CommandRefused("invalid_command", f"'id' must be a string of at most {MAX_ID_CHARS}")
+    if isinstance(value, str) and "\x00" in value:
+        raise CommandRefused("invalid_command", "'id' may not contain NUL characters")
     return value
 
 

@@ -279,7 +279,8 @@ def valid_id(content: dict[str, Any]) -> bool:
     value = content.get("id")
     return value is None or (
         isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) <= 100
-    )
+        and "\x00" not in str(value)  # an id is stored with the entry: no NUL (PostgreSQL text)
+    )  # fmt: skip
 
 
 def valid_seq(value: Any) -> bool:
