@@ -3,6 +3,7 @@ resume, and scorer rights. Nothing here writes (a scorebook rebuilt from the log
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any, TypedDict
 
@@ -15,7 +16,7 @@ from cricket import codec
 from cricket.conditions import describe
 from cricket.scorebook import commentary_entry
 from realtime.db import in_db_thread
-from scores.messages import MatchItem, Snapshot, match_item, snapshot_message
+from scores.messages import MatchInfo, MatchItem, Snapshot, match_item, snapshot_message
 from scores.models import LogEntry, Match, Scorer
 from scores.scorebook import Scorebook, cache, scorebook_replay, setup_decode
 
@@ -329,37 +330,24 @@ def scoreboard_headline(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def match_facts(*, match: Match) -> list[dict[str, str]]:
-    """The match's context as the fan page's header lists it, each fact once: competition,
-    venue, date, toss and player of the match, whichever the match has (the context fields
-    may be absent on older rows)."""
-    facts: list[dict[str, str]] = []
-    for key in ("competition", "venue"):
-        value = getattr(match, key, None)
-        if value:
-            facts.append({"key": key, "text": str(value)})
-    start = getattr(match, "start_date", None)
-    if start:
-        text = start.strftime("%-d %b %Y") if hasattr(start, "strftime") else str(start)
-        facts.append({"key": "start_date", "text": text})
-    setup: dict[str, Any] = match.setup or {}
-    winner, decision = setup.get("toss_winner"), setup.get("toss_decision")
-    if winner and decision:
-        short = next(
-            (t.get("short_name") or t["name"] for t in _setup_teams(setup) if t["name"] == winner),
-            winner,
-        )
-        facts.append({"key": "toss", "text": f"{short} won the toss and chose to {decision}"})
-    player = getattr(match, "player_of_match", None)
-    if player:
-        facts.append({"key": "player_of_match", "text": f"Player of the match: {player}"})
-    return facts
-
-
-def _setup_teams(setup: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        t for t in (setup.get("home"), setup.get("away")) if isinstance(t, dict) and "name" in t
+def match_facts(info: MatchInfo) -> list[dict[str, str]]:
+    """The match's context as the fan page's header lists it, each fact once, from the
+    snapshot's match info (one builder for the toss sentence: MatchSetup.toss_text)."""
+    facts = [
+        {"key": key, "text": text}
+        for key, text in (("competition", info["competition"]), ("venue", info["venue"]))
+        if text
     ]
+    if info["start_date"]:
+        day = datetime.date.fromisoformat(info["start_date"])
+        facts.append({"key": "start_date", "text": f"{day.day} {day:%b %Y}"})
+    if info["toss"]:
+        facts.append({"key": "toss", "text": info["toss"]})
+    if info["player_of_match"]:
+        facts.append(
+            {"key": "player_of_match", "text": f"Player of the match: {info['player_of_match']}"}
+        )
+    return facts
 
 
 def playing_conditions(*, match: Match) -> list[str]:

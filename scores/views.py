@@ -55,7 +55,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         "board": selectors.scoreboard_headline(snapshot),
         "chat_room": match_room(match.pk),
         "conditions": selectors.playing_conditions(match=match),
-        "facts": selectors.match_facts(match=match),
+        "facts": selectors.match_facts(snapshot["match"]),
         "chat_available": _chat_available(),
         "can_score": selectors.scorer_can_score(user=request.user, match=match),
     }

@@ -346,3 +346,22 @@ def test_my_matches_lists_the_matches_a_user_may_score_and_is_in_the_nav(client)
     assert f'data-match-id="{other.id}"' not in page
     client.force_login(user("fan"))
     assert "No matches to score yet" in client.get("/matches/mine/").content.decode()
+
+
+def test_the_fan_page_header_lists_the_context_each_fact_once(client):
+    client.force_login(user("cara"))
+    client.post(
+        "/matches/new/",
+        {**NEW, "competition": "Village Cup", "venue": "The Green", "start_date": "2026-07-04"},
+    )
+    from scores.models import Match
+
+    page = client.get(f"/matches/{Match.objects.get().id}/").content.decode()
+    facts = {
+        "competition": "Village Cup",
+        "venue": "The Green",
+        "start_date": "4 Jul 2026",
+        "toss": "Northfield won the toss and chose to bat",
+    }
+    for key, text in facts.items():
+        assert page.count(f'data-context="{key}">{text}</span>') == 1, key
