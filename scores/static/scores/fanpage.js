@@ -50,7 +50,7 @@ export function renderScoreBar(bar, state) {
   over.querySelector("ol").replaceChildren(...(inPlay ? cur.this_over || [] : []).map(ballChip));
 }
 
-/** The innings in progress's projection (first innings) or what the chase needs. */
+/** The first innings' projected score (a chase's equation is in the score bar). */
 export function renderOutlook(node, state) {
   const cur = state.scoreboard.current || {};
   const parts = [];
@@ -60,11 +60,7 @@ export function renderOutlook(node, state) {
       el("thead", {}, el("tr", {}, ...cur.projected.map(([r], i) => el("th", { class: "num" }, `${rate(r)}${i ? ` (+${i})` : " (now)"}`)))),
       el("tbody", {}, el("tr", {}, ...cur.projected.map(([, total]) => el("td", { class: "num" }, String(total)))))));
   }
-  if (cur.needed && !state.scoreboard.result) {
-    const { runs, balls } = cur.needed;
-    parts.push(el("p", { class: "needed" }, el("strong", {}, String(runs)), ` run${runs === 1 ? "" : "s"} needed`,
-      balls === null || balls === undefined ? "" : [" from ", el("strong", {}, String(balls)), ` ball${balls === 1 ? "" : "s"}`]));
-  }
+  // What a chase needs is the status line of the score bar already: shown once, there.
   node.replaceChildren(...parts);
   node.hidden = !parts.length;
 }

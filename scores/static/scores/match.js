@@ -40,7 +40,10 @@ function handle(message) {
       render();
       break;
     case "presence":
-      for (const node of watching) node.textContent = String(message.count);
+      for (const node of watching) {
+        node.textContent = String(message.count);
+        node.closest(".watching")?.removeAttribute("hidden"); // hidden until the first count
+      }
       break;
     case "error":
       page.dataset.error = message.code;
