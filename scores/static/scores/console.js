@@ -279,11 +279,13 @@ function substituteNames(board) {
   fill("sub-in-names", ((squads[team] || {}).substitutes || []).filter((n) => !playing.includes(n)));
 }
 
-/** The pad stays usable offline (taps queue); `data-ready` says all is sent and the next tap
- * is a new ball (not a repeat of the last within SAME_TAP_MS). */
+/** The pad stays usable offline (taps queue); `data-ready` says all is sent, the board shows
+ * it (an ack can come before its update: until the update, the pad still offers the step the
+ * ball was for), and the next tap is a new ball (not a repeat of the last within SAME_TAP_MS). */
 function setEnabled() {
   const settled = Date.now() - lastTap.at >= SAME_TAP_MS;
-  const ready = live.status === "live" && !outbox.size && !sender.paused && settled;
+  const shownAll = state.seq >= (sender.lastAckSeq ?? 0);
+  const ready = live.status === "live" && !outbox.size && !sender.paused && settled && shownAll;
   root.dataset.ready = String(ready);
   root.dataset.live = live.status;
   for (const control of root.querySelectorAll(".console-pad button, .console-pad input, .console-pad select")) {
@@ -313,6 +315,7 @@ async function send(command, what, form = null) {
   const now = Date.now();
   if (key === lastTap.key && now - lastTap.at < SAME_TAP_MS) return; // a double tap: one ball
   lastTap = { key, at: now };
+  setEnabled(); // not ready from this tap on: `data-ready` never speaks of a board before it
   window.setTimeout(setEnabled, SAME_TAP_MS);
   const last = outbox.entries[outbox.size - 1];
   const id = crypto.randomUUID();
