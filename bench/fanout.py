@@ -186,6 +186,7 @@ async def drive(
     redis: RedisWatch | None,
     publish: Publish | None = None,
     ready_marker: bytes | None = None,
+    seq_base: int | None = None,
 ) -> dict[str, Any]:
     """Open the fans, publish, wait for delivery; return the measured figures.
 
@@ -195,8 +196,8 @@ async def drive(
     import resource
 
     result: dict[str, Any] = {"fans": opts.fans}
-    tally = Tally(opts.messages)
-    own = Tally(opts.messages)  # the publisher's own view (presence, its echo)
+    tally = Tally(opts.messages, seq_base=seq_base)
+    own = Tally(opts.messages, seq_base=seq_base)  # the publisher's own view (presence, its echo)
     publishers: list[Fan] = []
     for path, cookie in zip(publish_paths, cookies, strict=True):
         publisher = await open_fan(own, procs[0].port, path, cookie=cookie)
@@ -360,7 +361,7 @@ def run_crease(opts: Options, core: int | None) -> dict[str, Any]:
             result = run_loop(
                 drive(opts, procs, fan_path=path, publish_paths=[path], cookies=[None],
                       presence=True, redis=watch, publish=publish.post,
-                      ready_marker=b'"type":"snapshot"')
+                      ready_marker=b'"type":"snapshot"', seq_base=first + 1)
             )  # fmt: skip
             result.update(match_bytes(env, publish, match_id))
         else:

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 MARKER = b"bench:"
+UPDATE = b'{"type":"update","seq":'
+"""A match update's head: on the scores path update k is told by its seq, not by a marker in
+its text (a delta frame carries only the characters that changed, so "bench:1:" after
+"bench:0:" arrives as "1")."""
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Tally:
     lost: int = 0
     frame_bytes: int = 0
     ready: int = 0
+    seq_base: int | None = None
+    """Scores path: the seq of update 0 (None: updates carry MARKER, the chat path)."""
 
     def __post_init__(self) -> None:
         self.published = [0.0] * self.messages
@@ -237,10 +243,16 @@ class Fan(RawSocket):
 
     def on_text(self, buf: bytes, start: int, end: int, now: float) -> None:
         tally = self.tally
-        at = buf.find(MARKER, start, end)
-        if at >= 0:
-            k = int(buf[at + 6 : buf.index(b":", at + 6, end)])
-            if 0 <= k < tally.messages:
+        k = -1
+        if tally.seq_base is None:
+            at = buf.find(MARKER, start, end)
+            if at >= 0:
+                k = int(buf[at + 6 : buf.index(b":", at + 6, end)])
+        elif buf.startswith(UPDATE, start):
+            at = start + len(UPDATE)
+            k = int(buf[at : buf.index(b",", at, end)]) - tally.seq_base
+        if k >= 0:
+            if k < tally.messages:
                 if not tally.counts[k]:
                     tally.frame_bytes = max(tally.frame_bytes, end - start)
                 tally.counts[k] += 1
