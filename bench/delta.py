@@ -28,14 +28,16 @@ WINDOW_BITS, MEM_LEVEL = 12, 5
 """uvicorn's ServerPerMessageDeflateFactory settings (websockets_impl and websockets_sansio)."""
 
 
-def match_frames(path: Path) -> tuple[list[str], list[str]]:
-    """The update frame of every event of the match, and the snapshot frame after each."""
+def match_frames(path: Path) -> tuple[list[str], list[str], int]:
+    """The update frame of every event of the match, the snapshot frame after each, and how
+    many of the events are balls (deliveries)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
     from cricket import codec, cricsheet
     from cricket.commands import Command
+    from cricket.events import Delivery
     from realtime.frames import encode
     from scores.messages import snapshot_message, update_message
     from scores.models import Match
@@ -45,12 +47,14 @@ def match_frames(path: Path) -> tuple[list[str], list[str]]:
     match = Match(id=1, title="bench", setup=codec.setup_to_dict(setup))
     book = Scorebook.new(setup)
     updates, snapshots = [], []
+    balls = sum(isinstance(event, Delivery) for event in events)
     for seq, event in enumerate(events, 1):
         before = snapshot_message(match, book)
         book.execute(Command("append", event=event), seq, None)
-        updates.append(encode(update_message(match, book, before=before)))
-        snapshots.append(encode(snapshot_message(match, book)))
-    return updates, snapshots
+        after = snapshot_message(match, book)
+        updates.append(encode(update_message(before=before, after=after)))
+        snapshots.append(encode(after))
+    return updates, snapshots, balls
 
 
 def sizes(frames: list[str]) -> dict[str, float]:
@@ -116,9 +120,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--match", type=Path, default=T20)
     parser.add_argument("--rounds", type=int, default=20)
     opts = parser.parse_args(argv)
-    updates, snapshots = match_frames(opts.match)
+    updates, snapshots, balls = match_frames(opts.match)
     result = {
-        "balls": len(updates),
+        "events": len(updates),
+        "balls": balls,
+        # Every frame a fan gets over the match (a new batter's, a bowler's too) per ball bowled:
+        # the issue's "bytes per ball", not the mean frame.
+        "bytes_per_ball": sum(len(f.encode()) for f in updates) / balls,
         "updates": sum('"type":"update"' in f[:20] for f in updates),
         "update": sizes(updates),
         "snapshot": sizes(snapshots),
@@ -132,12 +140,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     t, n = result["deflate_takeover"], result["deflate_no_takeover"]
     k = result["compressor_bytes"] / 1024
     ratio = s["mean"] / u["mean"]
-    met = "met" if u["mean"] <= 600 else "NOT met"
+    per_ball = result["bytes_per_ball"]
+    met = "met" if per_ball <= 600 else "NOT met"
     d = result["deflate_snapshots"]
     lines = [
-        f"delta updates over {opts.match.name}: {result['updates']} of {len(updates)} frames",
-        f"  update frame   mean {u['mean']:6.0f} B  p95 {u['p95']:6.0f} B  max {u['max']:6.0f} B"
-        f"  (target mean <= 600 B: {met})",
+        f"delta updates over {opts.match.name}: {result['updates']} of {len(updates)} frames"
+        f" are updates, for {balls} balls",
+        f"  bytes per ball {per_ball:6.0f} B  (every frame of the match / balls;"
+        f" target <= 600 B: {met})",
+        f"  update frame   mean {u['mean']:6.0f} B  p95 {u['p95']:6.0f} B  max {u['max']:6.0f} B",
         f"  snapshot frame mean {s['mean']:6.0f} B  p95 {s['p95']:6.0f} B  ({ratio:.0f}x)",
         f"  permessage-deflate, context takeover:    mean {t['mean']:4.0f} B"
         f"  p95 {t['p95']:4.0f} B  {t['cpu_us']:5.1f} us CPU per frame per fan,"

@@ -26,10 +26,12 @@ from scores import selectors
 from scores.commands import CommandRefused, client_id, envelope_decode
 from scores.messages import (
     MatchListed,
+    Score,
     ack_message,
     match_listed_message,
     matches_message,
     pong_message,
+    score_message,
 )
 from scores.pacing import TokenBucket, scorer_bucket
 from scores.services.scoring import ByUser, command_submit
@@ -59,6 +61,13 @@ class ScoreGroups(GroupConsumer):
     def match_listed(event: Message) -> MatchListed:
         """A match was created or changed status: list pages update or add its row."""
         return match_listed_message(event["match_id"], event["status"], event.get("match"))
+
+    @broadcast
+    def match_score(event: Message) -> Score:
+        """A match's summary line after a log entry (list pages: an update frame has none)."""
+        return score_message(
+            event["match_id"], event["seq"], status=event["status"], summary=event["summary"]
+        )
 
     followed: int | None = None
     """The match this connection follows by seq (fans, scorers): its pongs carry that seq."""

@@ -20,9 +20,13 @@ from realtime.frames import encode
 from scores.models import Match
 from scores.scorebook import Scorebook
 
-NOT_IN_DOCUMENT = ("type", "seq", "summary")
+NOT_IN_DOCUMENT = ("type", "seq")
 """A snapshot's keys that an update's edit leaves out: the document is the rest (every key a
-snapshot gains later included); an update carries `seq` and `summary` itself."""
+snapshot gains later included, the summary line too); an update carries `seq` itself.
+
+An update carries nothing else the edit can say: its match's id, status, summary and event count
+are in the document, and repeating them cost a fan ~150 bytes a ball (issue 14). The match
+list, which keeps no document, gets its own `score` line (`score_message`)."""
 
 Scoreboard = dict[str, Any]
 """cricket.scoreboard.snapshot(): the engine's JSON-safe view of the whole match."""
@@ -64,12 +68,16 @@ class Update(TypedDict):
     type: Literal["update"]
     seq: int
     base: int
-    match_id: int
-    status: str
-    summary: str
-    events: int
     sum: int
     edit: delta.Edit
+
+
+class Score(TypedDict):
+    type: Literal["score"]
+    match_id: int
+    seq: int
+    status: str
+    summary: str
 
 
 class MatchItem(TypedDict):
@@ -160,11 +168,10 @@ def document(message: Snapshot) -> dict[str, Any]:
     return {key: value for key, value in message.items() if key not in NOT_IN_DOCUMENT}
 
 
-def update_message(match: Match, book: Scorebook, *, before: Snapshot) -> Update | Snapshot:
-    """What fans get for the log entry just applied to `book` (`before`: the snapshot before
-    it): an `update` that edits the snapshot's document into the new one, or the new `snapshot`
-    itself when that is no bigger or the document cannot be edited exactly (docs/protocol.md)."""
-    after = snapshot_message(match, book)
+def update_message(*, before: Snapshot, after: Snapshot) -> Update | Snapshot:
+    """What fans get for one log entry (`before`, `after`: the snapshots either side of it): an
+    `update` that edits the snapshot's document into the new one, or the new `snapshot` itself
+    when that is no bigger or the document cannot be edited exactly (docs/protocol.md)."""
     try:
         old, new = delta.canonical(document(before)), delta.canonical(document(after))
     except delta.NotCanonical:
@@ -173,16 +180,17 @@ def update_message(match: Match, book: Scorebook, *, before: Snapshot) -> Update
         "type": "update",
         "seq": after["seq"],
         "base": before["seq"],
-        "match_id": match.id,
-        "status": after["match"]["status"],
-        "summary": after["summary"],
-        "events": after["scoreboard"]["events"],
         "sum": delta.checksum(new),
         "edit": delta.diff(old, new),
     }
     if len(encode(update)) >= len(encode(after)):
         return after
     return update
+
+
+def score_message(match_id: int, seq: int, *, status: str, summary: str) -> Score:
+    """A match's summary line after a log entry, for the match list (which folds no updates)."""
+    return {"type": "score", "match_id": match_id, "seq": seq, "status": status, "summary": summary}
 
 
 def match_item(match: Match, *, watching: int | None = None) -> MatchItem:

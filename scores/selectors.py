@@ -175,6 +175,21 @@ def scorebook_get(*, match: Match) -> Scorebook:
         return book
 
 
+def match_state_at(*, match_id: int, seq: int) -> tuple[str, str]:
+    """A match's (status, summary line) as they were after its entry `seq`: the match row's
+    when that is the last entry, else replayed from the log (a retry of an older command)."""
+    match = Match.objects.get(pk=match_id)
+    if match.seq == seq:
+        return match.status, match.summary
+    rows = (
+        LogEntry.objects.filter(match_id=match_id, seq__lte=seq)
+        .order_by("seq")
+        .values_list("seq", "payload", "commentary")
+    )
+    after = snapshot_message(match, scorebook_replay(setup_decode(match.setup), rows))
+    return after["match"]["status"], after["summary"]
+
+
 def match_snapshot(*, match_id: int) -> Snapshot:
     """The `snapshot` message for a match as now stored (Match.DoesNotExist if none)."""
     with cache.lock(match_id):

@@ -197,12 +197,10 @@ def _record_locked(match_id: int, command: ScoreCommand, author: User, by: Princ
             raise illegal_event(exc, seq=match.seq) from None
         # From here the cached scorebook is ahead of the database until the commit succeeds.
         cache.drop(match_id)
-        if before is not None:
-            message = update_message(match, book, before=before)
-        else:
-            message = snapshot_message(match, book)
-        status = message["status"] if message["type"] == "update" else message["match"]["status"]
-        summary = message["summary"][:MAX_SUMMARY_CHARS]
+        after = snapshot_message(match, book)
+        message = after if before is None else update_message(before=before, after=after)
+        status = after["match"]["status"]
+        summary = after["summary"][:MAX_SUMMARY_CHARS]
         frame = encode(message)
         try:
             LogEntry.objects.create(
@@ -247,17 +245,26 @@ def _original(match_id: int, command: ScoreCommand) -> Applied | None:
             "give each new command a new id",
             seq=entry.seq,
         )
-    message = decode(entry.frame)
-    status = message["status"] if message["type"] == "update" else message["match"]["status"]
+    status, summary = _state_at(match_id, entry)
     return Applied(
         match_id=match_id,
         seq=entry.seq,
         frame=entry.frame,
         status=status,
-        summary=str(message["summary"])[:MAX_SUMMARY_CHARS],
+        summary=summary[:MAX_SUMMARY_CHARS],
         status_changed=False,
         duplicate=True,
     )
+
+
+def _state_at(match_id: int, entry: LogEntry) -> tuple[str, str]:
+    """The status and summary a stored entry's command was first answered with."""
+    message = decode(entry.frame)
+    if message["type"] == "snapshot":
+        return message["match"]["status"], str(message["summary"])
+    if "summary" in message:  # an update stored before updates lost their summary line
+        return message["status"], str(message["summary"])
+    return selectors.match_state_at(match_id=match_id, seq=entry.seq)
 
 
 # Broadcast, after commit only.
@@ -286,6 +293,17 @@ async def applied_broadcast(applied: Applied) -> None:
     await layer.group_send(
         match_group(applied.match_id),
         {"type": "score.update", "seq": applied.seq, "frame": applied.frame},
+    )
+    # The list's summary line: an update frame no longer carries one (scores/messages.py).
+    await layer.group_send(
+        MATCH_LIST,
+        {
+            "type": "match.score",
+            "match_id": applied.match_id,
+            "seq": applied.seq,
+            "status": applied.status,
+            "summary": applied.summary,
+        },
     )
     if applied.status_changed:
         await layer.group_send(

@@ -27,7 +27,7 @@ def fold(state: dict[str, Any] | None, frame: dict[str, Any]) -> dict[str, Any]:
     text = delta.apply(delta.canonical(document), frame["edit"])
     if delta.checksum(text) != frame["sum"]:
         raise delta.Doubt("the edited document's checksum differs")
-    return {"seq": frame["seq"], "summary": frame["summary"], **json.loads(text)}
+    return {"seq": frame["seq"], **json.loads(text)}
 
 
 class Feed:
@@ -36,7 +36,6 @@ class Feed:
 
     def __init__(self) -> None:
         self.seq: int | None = None
-        self.summary = ""
         self._text: str | None = None
         self._state: dict[str, Any] | None = None
 
@@ -52,13 +51,18 @@ class Feed:
             if delta.checksum(text) != frame["sum"]:
                 raise delta.Doubt("the edited document's checksum differs")
             self._state, self._text = None, text
-        self.seq, self.summary = frame["seq"], frame["summary"]
+        self.seq = frame["seq"]
 
     @property
     def state(self) -> dict[str, Any] | None:
         if self._state is None and self._text is not None:
-            self._state = {"seq": self.seq, "summary": self.summary, **json.loads(self._text)}
+            self._state = {"seq": self.seq, **json.loads(self._text)}
         return self._state
+
+    @property
+    def summary(self) -> str:
+        """The match's summary line (part of the document)."""
+        return str((self.state or {}).get("summary", ""))
 
     def _document_text(self) -> str:
         if self._text is None:

@@ -6,14 +6,15 @@ import { Doubt, applyDocumentEdit } from "../realtime/delta.js";
 
 export { Doubt };
 
-// A snapshot's keys outside its document (an update carries `seq` and `summary` itself).
-const NOT_IN_DOCUMENT = new Set(["type", "seq", "summary"]);
+// A snapshot's keys outside its document (an update carries `seq` itself; the summary line is
+// in the document, like everything else an edit can say).
+const NOT_IN_DOCUMENT = new Set(["type", "seq"]);
 // Each state's document keys, in the snapshot's order (the canonical text lists them so).
 const documentKeys = new WeakMap();
 
-/** A new state from a `snapshot` message: its `seq`, `summary` and every document key. */
+/** A new state from a `snapshot` message: its `seq` and every document key (`summary` too). */
 export function fromSnapshot(message) {
-  const state = { seq: message.seq, summary: message.summary || "" };
+  const state = { seq: message.seq };
   const keys = Object.keys(message).filter((key) => !NOT_IN_DOCUMENT.has(key));
   for (const key of keys) state[key] = structuredClone(message[key]);
   documentKeys.set(state, keys);
@@ -45,7 +46,6 @@ export function applyUpdate(state, message) {
   for (const key of keys) state[key] = next[key];
   documentKeys.set(state, keys);
   state.seq = message.seq;
-  state.summary = message.summary;
   return state;
 }
 

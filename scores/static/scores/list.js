@@ -138,12 +138,12 @@ function handle(message) {
       if (message.match) upsert(message.match);
       changed(message.match_id, message.status);
       break;
-    case "update":
+    case "score":
       changed(message.match_id, message.status, message.summary);
       break;
+    case "update":
     case "snapshot":
-      changed(message.match.id, message.match.status, message.summary);
-      break;
+      break; // a match's own frames (this page joins its group for the watcher count): the line comes in `score`
     case "presence": {
       const id = /^match\.(\d+)$/.exec(message.group || "");
       if (!id) break;
