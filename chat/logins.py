@@ -33,13 +33,15 @@ def _account(username: str) -> str:
     return username.strip().lower()[:150]
 
 
-def _wait(oldest: datetime | None, now: datetime, window: timedelta) -> int:
+def retry_after_seconds(oldest: datetime | None, now: datetime, window: timedelta) -> int:
+    """Seconds until the oldest counted row leaves the window (at least 1)."""
     if oldest is None:
         return 1
     return max(1, math.ceil((oldest + window - now).total_seconds()))
 
 
-def _in(seconds: int) -> str:
+def in_minutes(seconds: int) -> str:
+    """A wait for people: "1 minute", "15 minutes" (rounded up)."""
     minutes = math.ceil(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
@@ -64,9 +66,9 @@ def login_attempt_begin(
         if limit and counted.count() > limit:
             attempt.delete()
             oldest = counted.order_by("at").values_list("at", flat=True).first()
-            retry_after = _wait(oldest, now, window)
+            retry_after = retry_after_seconds(oldest, now, window)
             raise LoginThrottled(
-                f"Too many failed log-ins for {whose}. Try again in {_in(retry_after)}.",
+                f"Too many failed log-ins for {whose}. Try again in {in_minutes(retry_after)}.",
                 retry_after,
             )
     return attempt

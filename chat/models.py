@@ -105,3 +105,25 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset request, counted against its email address and its client address.
+
+    Written before the email is sent, so that requests made at the same moment, on any server
+    process, count against each other (chat.resets).
+    """
+
+    email = models.CharField(max_length=254)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "at"], name="chat_reset_email_at"),
+            models.Index(fields=["address", "at"], name="chat_reset_addr_at"),
+            models.Index(fields=["at"], name="chat_reset_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

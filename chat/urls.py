@@ -1,6 +1,6 @@
 """HTTP routes of the chat app: chat pages and the fans' account pages (sign-up, log-in and
-out, password reset by email and password change: Django's auth views, with the site's
-templates under templates/registration/)."""
+out, password reset by email (throttled: chat.resets) and password change: Django's auth views, with
+the site's templates under templates/registration/)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", views.FanLogoutView.as_view(), name="logout"),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

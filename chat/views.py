@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import LoginView, LogoutView, PasswordResetView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from chat import selectors
 from chat.forms import SignupForm, ThrottledAuthenticationForm
+from chat.resets import ResetThrottled, password_reset_request_begin
+from realtime.limits import request_client_ip
 
 
 def room(request: HttpRequest, slug: str = "lobby") -> HttpResponse:
@@ -60,3 +63,25 @@ class FanLoginView(LoginView):
 
 class FanLogoutView(LogoutView):
     """POST only (Django 5): a link cannot log anyone out."""
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password-reset view, throttled (chat.resets). Over the per-email limit: the same
+    "sent" page as ever but no email, so nobody learns whether the address has an account. Over
+    the per-client limit: the form again with the reason, 429 with Retry-After (it says nothing
+    about any address, only about this client)."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            password_reset_request_begin(
+                email=form.cleaned_data["email"], address=request_client_ip(self.request)
+            )
+        except ResetThrottled as throttled:
+            if throttled.per == "email":
+                return HttpResponseRedirect(self.get_success_url())
+            form.add_error(None, throttled.reason)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(throttled.retry_after)
+            return response
+        return super().form_valid(form)

@@ -267,6 +267,12 @@ METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
 CREASE_LOGIN_FAILURES_PER_ACCOUNT = env_int("CREASE_LOGIN_FAILURES_PER_ACCOUNT", 10)
 CREASE_LOGIN_FAILURES_PER_ADDRESS = env_int("CREASE_LOGIN_FAILURES_PER_ADDRESS", 50)
 CREASE_LOGIN_WINDOW_SECONDS = env_int("CREASE_LOGIN_WINDOW_SECONDS", 15 * 60)
+# Password-reset throttling (chat.resets): requests within the window, counted in the database,
+# per client address (over it: 429) and per email address (over it: the same "sent" page, but no
+# email, so the limit tells nobody whether the address has an account). 0 turns a limit off.
+CREASE_PASSWORD_RESETS_PER_CLIENT = env_int("CREASE_PASSWORD_RESETS_PER_CLIENT", 10)
+CREASE_PASSWORD_RESETS_PER_EMAIL = env_int("CREASE_PASSWORD_RESETS_PER_EMAIL", 3)
+CREASE_PASSWORD_RESET_WINDOW_SECONDS = env_int("CREASE_PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
 
 # Email (password resets): printed to the console in development; in production sent over SMTP
 # to EMAIL_HOST (a local relay on port 25 unless set). EMAIL_BACKEND overrides either choice

@@ -365,6 +365,18 @@ def match_facts(info: MatchInfo) -> list[dict[str, str]]:
     return facts
 
 
+def player_name_marked(*, info: MatchInfo, team: str, name: str) -> str:
+    """`name` with Cricinfo's marks if they are `team`'s captain or wicket-keeper in the
+    match info: "Name (c)", "Name †", "Name (c) †" (scores/scoreboard.js's markedName is its
+    twin for the live cards)."""
+    marks = [
+        mark
+        for mark, role in (("(c)", info.get("captains")), ("†", info.get("keepers")))
+        if role and role.get(team) == name
+    ]
+    return " ".join([name, *marks])
+
+
 def playing_conditions(*, match: Match) -> list[str]:
     """The match's playing conditions in plain English, one line each (stored with it)."""
     return describe(setup_decode(match.setup).rules)

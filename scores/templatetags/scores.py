@@ -9,6 +9,8 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from scores import selectors
+from scores.messages import MatchInfo
 from scores.models import Match
 
 register = template.Library()
@@ -29,6 +31,15 @@ def status_labels_script() -> SafeString:
     return json_script(
         {value: str(label) for value, label in Match.Status.choices}, "status-labels"
     )
+
+
+@register.simple_tag
+def player_name(info: MatchInfo | str, team: str, name: str) -> str:
+    """A scorecard row's player name with its captain and keeper marks, from the page's
+    snapshot match info (`snapshot.match`; a page without one gets the bare name)."""
+    if not isinstance(info, dict):
+        return name
+    return selectors.player_name_marked(info=info, team=team, name=name)
 
 
 SCORE_LINE = re.compile(r".+ \d+/\d+d? \([^)]*\)( \[SO\])?")

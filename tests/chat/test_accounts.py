@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db.models import F
 from django.test import Client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
@@ -136,3 +137,52 @@ def test_login_throttling_still_holds_on_the_restyled_login_page(client, setting
     admin = client.post("/admin/login/", {"username": "opener", "password": "right-1"})
     assert "Too many failed log-ins" in admin.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def reset(client: Client, email: str, ip: str = "203.0.113.7"):
+    return client.post("/accounts/password/reset/", {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_password_reset_emails_stop_at_the_limit_for_one_address(client, settings, mailbox):
+    settings.CREASE_PASSWORD_RESETS_PER_EMAIL = 3
+    get_user_model().objects.create_user("opener", email="opener@example.com", password="x")
+    # From several clients, in any case of the address: it is one mailbox being flooded.
+    for n, email in enumerate(["opener@example.com", "OPENER@example.com"] * 3):
+        page = reset(client, email, ip=f"198.51.100.{n}")
+        # Over the limit the fan sees the same neutral page: it says nothing about the account.
+        assert page.status_code == 302
+        assert page["Location"] == "/accounts/password/reset/sent/"
+    assert len(mailbox) == 3
+    assert reset(client, "someone-else@example.com").status_code == 302  # others unaffected
+
+
+def test_password_reset_emails_stop_at_the_limit_for_one_client_with_a_429(
+    client, settings, mailbox
+):
+    settings.CREASE_PASSWORD_RESETS_PER_CLIENT = 10
+    for n in range(12):
+        get_user_model().objects.create_user(f"fan{n}", email=f"fan{n}@example.com", password="x")
+    answers = [reset(client, f"fan{n}@example.com").status_code for n in range(12)]
+    assert answers == [302] * 10 + [429] * 2
+    assert len(mailbox) == 10
+    refused = reset(client, "fan11@example.com")
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert "Too many password reset requests" in refused.content.decode()
+    # Another client is not held up by this one.
+    assert reset(client, "fan11@example.com", ip="192.0.2.1").status_code == 302
+    assert len(mailbox) == 11
+
+
+def test_password_reset_requests_are_allowed_again_after_the_window(client, settings, mailbox):
+    from datetime import timedelta
+
+    from chat.models import PasswordResetRequest
+
+    settings.CREASE_PASSWORD_RESETS_PER_EMAIL = 1
+    get_user_model().objects.create_user("opener", email="opener@example.com", password="x")
+    reset(client, "opener@example.com")
+    reset(client, "opener@example.com")
+    assert len(mailbox) == 1
+    PasswordResetRequest.objects.update(at=F("at") - timedelta(hours=1, seconds=1))
+    reset(client, "opener@example.com")
+    assert len(mailbox) == 2

@@ -5,6 +5,8 @@ the first ball to the result (figures from tests/data/cricsheet/INDEX.md)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,10 +32,26 @@ def events_before_over_end(over: int) -> int:
     )
 
 
+MARKED = (
+    *("--captain", "Gujarat Titans=HH Pandya", "--keeper", "Gujarat Titans=WP Saha"),
+    *("--captain", "Chennai Super Kings=MS Dhoni", "--keeper", "Chennai Super Kings=MS Dhoni"),
+)
+
+
 def imported(env: dict[str, str], upto: int) -> int:
-    match_id = int(manage("import_cricsheet", str(T20), "--scorer", "sam", env=env).split()[-1])
+    """The IPL final with its first `upto` events scored, both sides' captain and keeper set."""
+    match_id = int(
+        manage("import_cricsheet", str(T20), "--scorer", "sam", *MARKED, env=env).split()[-1]
+    )
     apply(env, match_id, *first_events(env, match_id, upto))
     return match_id
+
+
+def card_names(page, innings: int, table: str):
+    """The name cells of one innings' batting or bowling card (drawn by scoreboard.js)."""
+    return page.locator(
+        f"details.card[data-innings='{innings}'] table.{table} tbody td:first-child"
+    )
 
 
 def test_live_page_fits_and_moves_with_each_ball(start_server):
@@ -85,6 +103,15 @@ def test_live_page_fits_and_moves_with_each_ball(start_server):
         )
         assert phone.locator("#partnerships li").last.inner_text() != partnership_before
         assert phone.locator("svg[data-chart=manhattan] rect.bar").count() >= bars_before
+        # The live card, redrawn for the ball, marks GT's keeper (batting) and no CSK bowler.
+        batting = card_names(desk, 1, "batting")
+        expect(batting.filter(has_text=re.compile(r"^WP Saha †( \*)?$"))).to_have_count(1)
+        expect(batting.filter(has_text="Shubman Gill")).to_have_text(
+            re.compile(r"^Shubman Gill( \*)?$")
+        )
+        expect(
+            card_names(desk, 1, "bowling").filter(has_text=re.compile(r"\(c\)|†"))
+        ).to_have_count(0)
         assert not phone.errors
         assert not desk.errors
 
@@ -117,6 +144,19 @@ def test_the_finished_final_reads_right_from_the_first_ball_to_the_result(start_
             if viewport is PHONE:
                 fan.click("[role=tab][data-tab=scorecard]")
             expect(fan.locator("details.card")).to_have_count(2)
+            # Captain (c) and keeper † on both cards, Cricinfo style; each side its own.
+            expect(card_names(fan, 2, "batting").filter(has_text="MS Dhoni")).to_have_text(
+                "MS Dhoni (c) †"
+            )
+            expect(card_names(fan, 2, "bowling").filter(has_text="HH Pandya")).to_have_text(
+                "HH Pandya (c)"
+            )
+            expect(card_names(fan, 1, "batting").filter(has_text="HH Pandya")).to_have_text(
+                "HH Pandya (c)"
+            )
+            expect(card_names(fan, 1, "batting").filter(has_text="WP Saha")).to_have_text(
+                "WP Saha †"
+            )
             if viewport is PHONE:
                 fan.click("[role=tab][data-tab=commentary]")
             # Scroll back through the whole match to its first ball.

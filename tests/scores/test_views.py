@@ -365,3 +365,40 @@ def test_the_fan_page_header_lists_the_context_each_fact_once(client):
     }
     for key, text in facts.items():
         assert page.count(f'data-context="{key}">{text}</span>') == 1, key
+
+
+def test_scorecards_mark_each_sides_captain_and_keeper_on_the_fan_page_and_the_console(client):
+    from cricket.cricsheet_info import MatchDetails
+    from tests.scores.helpers import T20, real_match
+
+    setup, evs = real_match()
+    details = MatchDetails(
+        captains={"Gujarat Titans": "HH Pandya", "Chennai Super Kings": "MS Dhoni"},
+        keepers={"Gujarat Titans": "WP Saha", "Chennai Super Kings": "MS Dhoni"},
+    )
+    match = matches.match_create(
+        setup=setup, source=f"cricsheet:{T20.stem}", replay_events=list(evs), details=details
+    )
+    score(match, len(evs))
+    client.force_login(user("sam"))
+    matches.scorer_grant(user=get_user_model().objects.get(username="sam"), match=match)
+    for path in (f"/matches/{match.id}/", f"/matches/{match.id}/score/"):
+        html = client.get(path).content.decode()
+        batting = re.findall(r'<tr class="[^"]*"><td>([^<]*)</td><td class="dismissal">', html)
+        bowling = re.findall(r'<tr><td>([^<]*)</td><td class="num">\d+(?:\.\d)?</td>', html)
+        assert {"WP Saha †", "HH Pandya (c)", "MS Dhoni (c) †", "Shubman Gill"} <= set(batting)
+        assert "HH Pandya (c)" in bowling, path  # the captain bowled in the chase
+        assert "Rashid Khan" in bowling
+        # Only the batting side's captain is marked on its card: no one else's name is.
+        assert not [n for n in batting + bowling if n.endswith(("(c)", "†"))
+                    and n not in ("WP Saha †", "HH Pandya (c)", "MS Dhoni (c) †")]  # fmt: skip
+
+
+def test_a_marked_player_name_is_escaped_text_and_a_page_without_match_info_gets_the_name():
+    from django.template import Context, Template
+
+    tag = Template("{% load scores %}{% player_name info team name %}")
+    info = {"captains": {"North": f"{EVIL} Smith"}, "keepers": {}}
+    shown = tag.render(Context({"info": info, "team": "North", "name": f"{EVIL} Smith"}))
+    assert shown == "&lt;script&gt;alert(1)&lt;/script&gt; Smith (c)"
+    assert tag.render(Context({"team": "North", "name": "Ann"})) == "Ann"

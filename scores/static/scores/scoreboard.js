@@ -113,22 +113,34 @@ export function renderBoard(root, state) {
   });
   setRows(root, "this_over", ballChips(cur.this_over));
   setRows(root, "last_over", ballChips(cur.last_over));
-  for (const node of fields(root, "cards")) renderCards(node, board.innings);
+  for (const node of fields(root, "cards")) renderCards(node, board.innings, state.match);
 }
 
-/** Every innings' batting and bowling card, newest first; keeps which cards the reader opened. */
-export function renderCards(node, innings) {
+/** A player's name with Cricinfo's marks if they are `team`'s captain or wicket-keeper in the
+ * match info: "Name (c)", "Name †", "Name (c) †" (the server's twin: selectors.player_name_marked). */
+export function markedName(match, team, name) {
+  const marks = [];
+  if (match?.captains?.[team] === name) marks.push("(c)");
+  if (match?.keepers?.[team] === name) marks.push("†");
+  return [name, ...marks].join(" ");
+}
+
+/** Every innings' batting and bowling card, newest first; keeps which cards the reader opened.
+ * `match`: the snapshot's match info, for the captain and keeper marks. */
+export function renderCards(node, innings, match = null) {
   const open = new Map();
   for (const card of node.querySelectorAll("details.card")) open.set(card.dataset.innings, card.open);
   const newest = innings.length ? String(innings[innings.length - 1].number) : null;
   const cards = [...innings].reverse().map((inn) => {
     const key = String(inn.number);
-    return card(inn, open.has(key) ? open.get(key) : key === newest);
+    return card(inn, open.has(key) ? open.get(key) : key === newest, match);
   });
   node.replaceChildren(...cards);
 }
 
-function card(inn, isOpen) {
+function card(inn, isOpen, match) {
+  const batter = (name) => markedName(match, inn.batting_team, name);
+  const bowler = (name) => markedName(match, inn.bowling_team, name);
   const tag = inn.super_over ? " · super over" : inn.follow_on ? " · following on" : "";
   const total = `${inn.runs}/${inn.wickets}${inn.declared ? "d" : ""}`;
   const limit = inn.overs_limit ? ` of ${inn.overs_limit}` : "";
@@ -152,7 +164,7 @@ function card(inn, isOpen) {
         inn.batting.map((b) =>
           el(
             "tr", { class: b.status.replace(/\s+/g, "-") },
-            el("td", {}, b.on_strike && !inn.closed ? `${b.name} *` : b.name),
+            el("td", {}, b.on_strike && !inn.closed ? `${batter(b.name)} *` : batter(b.name)),
             el("td", { class: "dismissal" }, b.dismissal),
             num(b.runs), num(b.balls), num(b.dots), num(b.fours), num(b.sixes), rateCell(b.strike_rate),
           ),
@@ -173,7 +185,7 @@ function card(inn, isOpen) {
       el(
         "tbody", {},
         inn.bowling.map((w) =>
-          el("tr", {}, el("td", {}, w.name), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), rateCell(w.economy), num(w.dots), num(w.wides), num(w.noballs)),
+          el("tr", {}, el("td", {}, bowler(w.name)), num(w.overs), num(w.maidens), num(w.runs), num(w.wickets), rateCell(w.economy), num(w.dots), num(w.wides), num(w.noballs)),
         ),
       ),
     )),
