@@ -12,6 +12,7 @@ This runs uvicorn's own command line with three changes:
 
 from __future__ import annotations
 
+import gc
 import importlib
 import socket
 
@@ -33,6 +34,9 @@ class DrainingServer(Server):
         if isinstance(self.config.http, str):
             self.config.http = GUARDED.get(self.config.http, self.config.http)
         self.descriptors = DescriptorWatch()
+        if not self.config.loaded:
+            self.config.load()  # the app (Django, every module) imported now, not in serve()
+        freeze_startup_objects()
         await super().serve(sockets)
 
     async def on_tick(self, counter: int) -> bool:
@@ -45,6 +49,14 @@ class DrainingServer(Server):
             server.close()  # stop accepting before telling fans to come back
         await drain_connections()
         await super().shutdown(sockets)
+
+
+def freeze_startup_objects() -> None:
+    """Leave what start-up made (modules, settings, URL patterns: most of a fresh process's
+    objects) out of every later garbage collection: they live as long as the process, and each
+    full collection would walk them again while 10,000 fans wait (as Instagram's gc.freeze)."""
+    gc.collect()
+    gc.freeze()
 
 
 def main() -> None:

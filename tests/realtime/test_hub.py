@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from realtime.broadcast import broadcast
+from realtime import hub as hub_module
 from realtime.hub import Hub
 from realtime.layers import InMemoryChannelLayer
 from realtime.outbox import Outbox
@@ -94,3 +95,25 @@ async def test_uncounted_members_receive_but_are_not_audience(hub):
     await until(lambda: (hub.presence("g") or {}).get("count") == 1)
     await hub.layer.group_send("g", {"type": "note.posted", "text": "x"})
     await until(lambda: any('"text":"x"' in (f or "") for f in follower.sent))
+
+
+async def test_a_crowd_hears_a_changed_count_at_most_every_few_seconds_and_a_joiner_at_once(
+    hub, monkeypatch
+):
+    monkeypatch.setattr(hub_module, "PRESENCE_CROWD", 20)
+    monkeypatch.setattr(hub_module, "PRESENCE_CROWD_SPACING", 2.5)
+    crowd = [Member() for _ in range(25)]
+    for member in crowd:
+        await hub.join("g", member)
+    watcher = crowd[0]
+    await until(lambda: any('"count":25' in (f or "") for f in watcher.sent))
+    sent_at = asyncio.get_running_loop().time()
+    await hub.join("g", Member())  # the count moves to 26
+    await until(lambda: (hub.presence("g") or {}).get("count") == 26)
+    late = Member()
+    await hub.join("g", late)  # a joiner gets the newest count at once, held back or not
+    assert any('"count":26' in (f or "") or '"count":27' in (f or "") for f in late.sent)
+    assert not any('"count":27' in (f or "") for f in watcher.sent)
+    await until(lambda: any('"count":27' in (f or "") for f in watcher.sent), timeout=6)
+    waited = asyncio.get_running_loop().time() - sent_at
+    assert waited >= 2.0, f"the crowd heard the new count after {waited:.1f} s"
