@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from realtime.broadcast import broadcast
 from realtime import hub as hub_module
+from realtime.broadcast import broadcast
 from realtime.hub import Hub
 from realtime.layers import InMemoryChannelLayer
 from realtime.outbox import Outbox
