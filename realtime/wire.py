@@ -35,7 +35,7 @@ def direct_target(send: Any) -> Any | None:
 
     Kept by the outbox (one reference, no closure per fan) and handed to `write_direct`."""
     protocol = getattr(send, "__self__", None)
-    if type(protocol).__name__ != "WebSocketsSansIOProtocol":
+    if type(protocol).__name__ not in ("WebSocketsSansIOProtocol", "LeanSansIOProtocol"):
         return None  # only the protocol whose state write_direct reads
     if not all(hasattr(protocol, name) for name in ("conn", "transport", "writable")):
         return None
