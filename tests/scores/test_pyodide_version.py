@@ -17,5 +17,6 @@ def test_the_fetch_script_the_server_and_the_engine_loader_name_one_pyodide_vers
     loader = (ROOT / "scores" / "static" / "scores" / "engine-core.js").read_text(encoding="utf-8")
     fetched = re.search(r'^VERSION = "([^"]+)"$', script, re.M)
     loaded = re.search(r'new URL\("\.\./pyodide/([^/"]+)/"', loader)
-    assert fetched and loaded
+    assert fetched
+    assert loaded
     assert fetched.group(1) == loaded.group(1) == PYODIDE_VERSION
