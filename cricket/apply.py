@@ -188,11 +188,13 @@ def _start_innings(state: MatchState, e: ev.StartInnings) -> None:
         over_len=rules.balls_per_over,
     )
     if revision is not None and not e.super_over:
-        runs, overs, balls, method = revision
+        runs, overs, balls, method, par = revision
         if overs is not None:
             inn.overs_limit, inn.overs_limit_balls = overs, balls
         if runs is not None:
             inn.revised_target = runs
+        if par is not None:
+            inn.par_table, inn.par_limit = par, _limit_balls(inn)
         inn.revised = True
         inn.method = method
         state.pending_revision = None
@@ -334,6 +336,46 @@ def _result(state: MatchState, e: ev.Result) -> None:
     _touch(state, inn)
 
 
+def _limit_balls(inn: Innings) -> int:
+    """A limited innings' length in legal balls."""
+    assert inn.overs_limit is not None
+    return inn.overs_limit * inn.over_len + inn.overs_limit_balls
+
+
+def _par_table(par: object, *, target: int, limit: int) -> tuple[ev.ParRow, ...]:
+    """A revision's par table checked (``limit``: the revised innings in legal balls) and made
+    immutable; IllegalEvent names the first bad row."""
+    shape = f"[balls, [par for 0 to {ev.PAR_WICKETS - 1} wickets lost]]"
+    if not isinstance(par, (list, tuple)) or not par:
+        raise IllegalEvent(f"a par table is a list of rows {shape}")
+    rows: list[ev.ParRow] = []
+    for n, row in enumerate(par, 1):
+        where = f"par table row {n}"
+        if not isinstance(row, (list, tuple)) or len(row) != 2:
+            raise IllegalEvent(f"{where} must be {shape}")
+        balls = _count(row[0], f"{where}: balls")
+        if rows and balls <= rows[-1][0]:
+            before = rows[-1][0]
+            raise IllegalEvent(
+                f"{where}: balls must be in ascending order ({balls} after {before})"
+            )
+        if balls > limit:
+            raise IllegalEvent(
+                f"{where}: ball {balls} is beyond the revised innings ({limit} balls)"
+            )
+        if not isinstance(row[1], (list, tuple)) or len(row[1]) != ev.PAR_WICKETS:
+            raise IllegalEvent(
+                f"{where} must give {ev.PAR_WICKETS} par scores, for 0 to 9 wickets lost"
+            )
+        pars = tuple(_count(p, f"{where}: a par score") for p in row[1])
+        if any(p >= target for p in pars):
+            raise IllegalEvent(f"{where}: a par score must be below the target of {target}")
+        if rows and any(p < was for p, was in zip(pars, rows[-1][1], strict=True)):
+            raise IllegalEvent(f"{where}: a par score cannot fall as more balls are bowled")
+        rows.append((balls, pars))
+    return tuple(rows)
+
+
 def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
     rules = state.setup.rules
     if state.finished or state.override is not None:
@@ -356,13 +398,20 @@ def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
     if e.overs is not None and e.overs == 0 and balls == 0:
         raise IllegalEvent(f"revised overs must be between 1 and {rules.overs}")
     method = _text(e.method, "method")
+    if e.par is not None and e.runs is None:
+        raise IllegalEvent("a par table comes with the revised target it belongs to")
+    bpo = rules.balls_per_over
     inn = state.live
     if inn is None:
         if len(state.regular()) >= 2:
             raise IllegalEvent("both innings are over; nothing to revise")
         if e.runs is not None and not state.regular():
             raise IllegalEvent("a target can only be revised for the second innings")
-        state.pending_revision = (e.runs, e.overs, balls, method)
+        par = None
+        if e.par is not None and e.runs is not None:
+            limit = (e.overs * bpo + balls) if e.overs is not None else rules.overs * bpo
+            par = _par_table(e.par, target=e.runs, limit=limit)
+        state.pending_revision = (e.runs, e.overs, balls, method, par)
         _touch(state)
         return
     if inn.super_over:
@@ -371,10 +420,17 @@ def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
         raise IllegalEvent("a target can only be revised for the second innings")
     if e.overs is not None and (e.overs, balls) < (inn.overs, inn.balls):
         raise IllegalEvent(f"{inn.overs_display} overs have already been bowled")
+    par = None
+    if e.par is not None and e.runs is not None:
+        limit = (e.overs * bpo + balls) if e.overs is not None else _limit_balls(inn)
+        par = _par_table(e.par, target=e.runs, limit=limit)
     if e.overs is not None:
         inn.overs_limit, inn.overs_limit_balls = e.overs, balls
     if e.runs is not None:
+        # A new target comes with its own par table, or none: the old one was for the old target.
         inn.revised_target = e.runs
+        inn.par_table = par
+        inn.par_limit = _limit_balls(inn) if par is not None else 0
     inn.revised = True
     inn.method = method
     _touch(state, inn)

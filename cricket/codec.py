@@ -23,7 +23,7 @@ _LATER_FIELDS: dict[type, tuple[str, ...]] = {
     ev.NewBatter: ("override",),
     ev.NewBowler: ("override",),
     ev.MiscountedOver: ("reason",),
-    ev.RevisedTarget: ("balls",),
+    ev.RevisedTarget: ("balls", "par"),
 }
 
 
@@ -46,6 +46,8 @@ def event_to_dict(event: ev.Event) -> dict[str, Any]:
                 }
                 for w in value
             ]
+        elif f.name == "par" and value is not None:
+            value = [[balls, list(pars)] for balls, pars in value]
         out[f.name] = value
     return out
 
@@ -90,8 +92,15 @@ def _check(value: Any, hint: Any, where: str) -> Any:
     if origin is tuple:
         if not isinstance(value, (list, tuple)):
             raise IllegalEvent(f"{where} must be a list")
-        (item,) = typing.get_args(hint)[:1]
-        return tuple(_check(v, item, f"{where}[{i}]") for i, v in enumerate(value))
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_check(v, args[0], f"{where}[{i}]") for i, v in enumerate(value))
+        # A fixed-length tuple, e.g. a par table row (balls, pars).
+        if len(value) != len(args):
+            raise IllegalEvent(f"{where} must be a list of {len(args)} items")
+        return tuple(
+            _check(v, a, f"{where}[{i}]") for i, (v, a) in enumerate(zip(value, args, strict=True))
+        )
     if hint is ev.Wicket:
         return _dataclass(ev.Wicket, value, where)
     raise IllegalEvent(f"{where}: unsupported type")

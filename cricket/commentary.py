@@ -140,9 +140,10 @@ def describe(event: ev.Event) -> str:
             return f"{player_in} on for {player_out} ({team})"
         case ev.PenaltyRuns(team=team, runs=runs):
             return f"{_plural(runs, 'penalty run')} to {team}"
-        case ev.RevisedTarget(runs=runs, overs=overs, method=method):
+        case ev.RevisedTarget(runs=runs, overs=overs, method=method, par=par):
             parts = [f"target {runs}" if runs is not None else ""]
             parts.append(f"{overs} overs" if overs is not None else "")
+            parts.append("with a par table" if par is not None else "")
             return f"revised ({method}): " + ", ".join(p for p in parts if p)
         case ev.Result(text=text, outcome=result):
             return text or f"result: {result}"

@@ -41,6 +41,11 @@ BOWLER_WICKETS = frozenset(
 RETIREMENT_REASONS: tuple[RetirementReason, ...] = get_args(RetirementReason)
 RESULT_KINDS: tuple[ResultKind, ...] = get_args(ResultKind)
 
+PAR_WICKETS = 10
+"""A par table row gives the par score for 0 to 9 wickets lost."""
+ParRow = tuple[int, tuple[int, ...]]
+"""One row of a par table: legal balls bowled, then the par score for 0 to 9 wickets lost."""
+
 
 def as_wicket_kind(value: object) -> WicketKind:
     """`value` as a dismissal on a delivery, or IllegalEvent saying which there are."""
@@ -193,12 +198,18 @@ class RevisedTarget:
     ``balls`` adds part of an over to ``overs`` (25.3 overs is ``overs=25, balls=3``). Entered
     during an innings with the overs already bowled, it ends the innings there: play was
     called off and the result compares the score with the par score (``runs - 1``).
-    ``method`` labels the result, e.g. "(DLS)"; an empty method labels nothing."""
+    ``method`` labels the result, e.g. "(DLS)"; an empty method labels nothing.
+
+    ``par`` (with ``runs`` only) is the par table that came with the target, as DLS par sheets
+    give it: rows ``(balls, (par for 0 wickets lost, ..., par for 9))`` in ascending legal
+    balls. The par now is the row with the most balls not beyond those bowled, for the wickets
+    lost; a chase called off before its revised overs are done is decided by that par."""
 
     runs: int | None = None
     overs: int | None = None
     method: str = "DLS"
     balls: int | None = None
+    par: tuple[ParRow, ...] | None = None
 
 
 @dataclass(frozen=True)

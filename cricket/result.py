@@ -136,6 +136,9 @@ def regular_outcome(state: MatchState) -> Outcome | None:
     assert target is not None
     scored = state.team_total(chaser) if per_side == 2 else last.runs
     need = target - 1 if per_side == 1 else target - 1 + state.team_total(chaser, upto=last.number)
+    par = _par_at_stoppage(last) if per_side == 1 else None
+    if par is not None:
+        need = par
     method = (last.method or None) if last.revised else None
     if last.close_reason == "target":
         return Outcome(
@@ -156,6 +159,15 @@ def regular_outcome(state: MatchState) -> Outcome | None:
     if scored == need:
         return Outcome("tie", _method("match tied", method), None, method)
     return _won_by_runs(other, need - scored, method)
+
+
+def _par_at_stoppage(inn: Innings) -> int | None:
+    """The par table's score when play was called off before the revised overs it came with
+    were bowled (DLS: the side ahead of par wins); None when there is no such par."""
+    if inn.close_reason != "overs" or inn.legal_balls >= inn.par_limit:
+        return None
+    found = inn.par_now()
+    return found[1] if found is not None else None
 
 
 def _won_by_runs(team: str, margin: int, method: str | None) -> Outcome:

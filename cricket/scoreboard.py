@@ -179,6 +179,31 @@ def _chase(state: MatchState, inn: Innings) -> dict[str, int | None] | None:
     return {"runs": max(0, target - inn.runs), "balls": left}
 
 
+def _par(inn: Innings) -> dict[str, Any] | None:
+    """In a chase with a par table: the par score for the balls bowled and wickets lost, and
+    how far the chasing side is ahead of it (negative: behind)."""
+    found = inn.par_now() if not inn.closed else None
+    if found is None:
+        return None
+    balls, score = found
+    ahead = inn.runs - score
+    if ahead > 0:
+        standing = f"{ahead} ahead"
+    elif ahead < 0:
+        standing = f"{-ahead} behind"
+    else:
+        standing = "level with par"
+    label = f"Par ({inn.method})" if inn.method else "Par"
+    return {
+        "score": score,
+        "balls": balls,
+        "wickets": inn.wickets,
+        "ahead_by": ahead,
+        "method": inn.method or None,
+        "text": f"{label} {score}: {inn.batting} {standing}",
+    }
+
+
 def _lead(state: MatchState, inn: Innings) -> str | None:
     if state.setup.rules.innings_per_side < 2 or inn.super_over:
         return None
@@ -241,6 +266,7 @@ def snapshot(match: Match) -> dict[str, Any]:
         "free_hit": bool(live and live.free_hit),
         "projected": _projection(state, live) if live else None,
         "needed": _chase(state, live) if live else None,
+        "par": _par(live) if live else None,
     }
     if live is not None:
         p = live.partnership()

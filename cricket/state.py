@@ -8,10 +8,11 @@ containers (a test checks that a clone equals a deep copy and shares nothing mut
 from __future__ import annotations
 
 import copy
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cricket.events import ResultKind
+from cricket.events import ParRow, ResultKind
 from cricket.setup import MatchSetup, Team
 
 BatterStatus = Literal["batting", "not out", "out", "retired hurt", "retired not out", "absent"]
@@ -108,6 +109,10 @@ class Innings:
     revised_target: int | None = None
     revised: bool = False
     method: str | None = None
+    # The par table that came with the revised target (RevisedTarget.par), and the innings'
+    # length in legal balls when it came: a chase called off before then is decided by it.
+    par_table: tuple[ParRow, ...] | None = None
+    par_limit: int = 0
     runs: int = 0
     wickets: int = 0
     legal_balls: int = 0
@@ -174,6 +179,17 @@ class Innings:
             return False
         return (self.overs, self.balls) >= (self.overs_limit, self.overs_limit_balls)
 
+    def par_now(self) -> tuple[int, int] | None:
+        """The par table's row for the balls bowled and wickets lost now: (its balls, the par
+        score), or None without a table, before its first row, or past its last wicket."""
+        table = self.par_table
+        if table is None:
+            return None
+        i = bisect_right(table, self.legal_balls, key=lambda row: row[0]) - 1
+        if i < 0 or self.wickets >= len(table[i][1]):
+            return None
+        return table[i][0], table[i][1][self.wickets]
+
     @property
     def overs_limit_display(self) -> str | None:
         if self.overs_limit is None:
@@ -203,8 +219,11 @@ class MatchState:
     active: dict[str, list[str]] = field(default_factory=dict)
     substitutions: list[dict[str, object]] = field(default_factory=list)
     pending_penalty: dict[str, int] = field(default_factory=dict)
-    # Runs, overs, balls and method of a revision entered before the innings it applies to.
-    pending_revision: tuple[int | None, int | None, int, str] | None = None
+    # Runs, overs, balls, method and par table of a revision entered before the innings it
+    # applies to.
+    pending_revision: tuple[int | None, int | None, int, str, tuple[ParRow, ...] | None] | None = (
+        None
+    )
     absent: dict[str, set[str]] = field(default_factory=dict)
     finished: bool = False
     abandoned: bool = False

@@ -173,3 +173,54 @@ def test_the_finished_final_reads_right_from_the_first_ball_to_the_result(start_
             expect(last).to_contain_text("to bat")
             assert fan.evaluate(NO_OVERFLOW)
             assert not fan.errors
+
+
+def events_into_the_chase(balls: int) -> tuple[int, int, int]:
+    """How many engine events bring Chennai's chase to `balls` legal balls with the next ball
+    due, and its runs and wickets then."""
+    from cricket import Match
+
+    setup, events = cricsheet.load(T20)
+    engine = Match(setup)
+    for n, event in enumerate(events, 1):
+        engine.apply(event)
+        live = engine.state.live
+        due = live and not live.vacancy and live.bowler is not None
+        if due and live.number == 2 and live.legal_balls == balls:
+            return n, live.runs, live.wickets
+    raise AssertionError(f"the chase never stood at {balls} balls with a ball due")
+
+
+def test_a_par_table_entered_in_the_console_shows_its_par_on_the_fan_page(start_server):
+    server = start_server("uvicorn")
+    upto, runs, wickets = events_into_the_chase(11)  # one ball before the end of the 2nd over
+    match_id = imported(server.env, upto)
+    session = create_session(server.env, "sam")
+    par = {o: [min(170, 11 * o + 4 * w) for w in range(10)] for o in range(1, 16)}
+    sheet = "Overs,0,1,2,3,4,5,6,7,8,9\n" + "\n".join(
+        ",".join(map(str, [o, *row])) for o, row in par.items()
+    )
+    with chromium() as browser:
+        fan = open_page(browser, server, f"/matches/{match_id}/", viewport=PHONE)
+        line = fan.locator("#score-bar [data-bar=par]")
+        expect(line).to_be_hidden()
+        console = open_page(browser, server, f"/matches/{match_id}/score/", session)
+        console.wait_for_selector("#console[data-ready='true']", timeout=WAIT_MS)
+        console.click("#tool-revised summary")
+        console.fill("#revised-form [name=runs]", "171")
+        console.fill("#revised-form [name=overs]", "15")
+        console.fill("#revised-form [name=par]", sheet)
+        console.click("#revised-form button[type=submit]")
+        ahead = runs - par[1][wickets]  # 11 balls: the first over's row
+        expect(line).to_have_text(
+            f"Par (DLS) {par[1][wickets]}: Chennai Super Kings {ahead} ahead", timeout=WAIT_MS
+        )
+        assert fan.evaluate(NO_OVERFLOW)
+        tap(console, "[data-runs='1']")  # the 12th ball: the second over's row
+        ahead = runs + 1 - par[2][wickets]
+        expect(line).to_have_text(
+            f"Par (DLS) {par[2][wickets]}: Chennai Super Kings {ahead} ahead", timeout=WAIT_MS
+        )
+        expect(line).to_have_count(1)
+        assert not fan.errors
+        assert not console.errors

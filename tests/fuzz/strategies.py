@@ -165,6 +165,8 @@ def _field_values(hint: Any, names: list[str]) -> st.SearchStrategy[Any]:
         return st.integers(min_value=0, max_value=7)
     if hint is str:
         return st.one_of(st.sampled_from(names), odd_text)
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        return st.tuples(*(_field_values(a, names) for a in args))  # a par table row
     if origin is tuple:
         return st.lists(_field_values(args[0], names), max_size=2).map(tuple)
     if dataclasses.is_dataclass(hint):

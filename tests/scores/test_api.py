@@ -148,3 +148,43 @@ async def test_other_methods_get_405_and_the_state_endpoint_says_where_scoring_i
     state = (await AsyncClient().get(f"/api/matches/{match.id}")).json()
     assert (state["id"], state["seq"], state["status"]) == (match.id, 1, "live")
     assert (await AsyncClient().get("/api/matches/98765")).status_code == 404
+
+
+@sync_to_async
+def into_the_chase(match: Match, balls: int) -> int:
+    """Score the real match through the service until Chennai's chase has `balls` legal
+    balls; the seq then."""
+    from cricket import Match as Engine
+    from cricket import codec
+    from tests.scores.helpers import real_match, score
+
+    setup, evs = real_match()
+    engine = Engine(setup)
+    n = 0
+    while not (live := engine.state.live) or live.number != 2 or live.legal_balls != balls:
+        engine.apply(codec.event_from_dict(evs[n]))
+        n += 1
+    return score(match, n)
+
+
+async def test_a_feed_posts_a_revised_target_with_its_par_table():
+    from scores import selectors
+
+    match, token = await feed_setup()
+    seq = await into_the_chase(match, 6)
+    table = [[6 * o, [min(170, 11 * o + 4 * w) for w in range(10)]] for o in range(1, 16)]
+    bad = {"kind": "revised_target", "runs": 171, "overs": 15, "par": [table[1], table[0]]}
+    response = await post(match.id, {"expect_seq": seq, "command": bad}, token)
+    assert (response.status_code, response.json()["error"]) == (400, "illegal_event")
+    assert response.json()["reason"] == (
+        "par table row 2: balls must be in ascending order (6 after 12)"
+    )
+    good = {"kind": "revised_target", "runs": 171, "overs": 15, "par": table}
+    response = await post(match.id, {"expect_seq": seq, "command": good}, token)
+    assert response.status_code == 201
+    snap = await sync_to_async(selectors.match_snapshot)(match_id=match.id)
+    assert (
+        snap["scoreboard"]["current"]["par"]["score"]
+        == 11 + 4 * snap["scoreboard"]["innings"][1]["wickets"]
+    )
+    assert await log_count(match) == seq + 1

@@ -402,3 +402,39 @@ def test_a_marked_player_name_is_escaped_text_and_a_page_without_match_info_gets
     shown = tag.render(Context({"info": info, "team": "North", "name": f"{EVIL} Smith"}))
     assert shown == "&lt;script&gt;alert(1)&lt;/script&gt; Smith (c)"
     assert tag.render(Context({"team": "North", "name": "Ann"})) == "Ann"
+
+
+def test_a_revised_chase_with_a_par_table_shows_the_par_in_the_snapshot_and_the_score_bar(
+    client,
+):
+    from cricket import Match as Engine
+    from cricket import codec
+    from scores import selectors
+    from tests.scores.helpers import match_with, real_match
+
+    # The IPL final: Chennai's chase (171 in 15 overs, DLS) two overs in.
+    setup, evs = real_match()
+    engine = Engine(setup)
+    scored = 0
+    while not (live := engine.state.live) or live.number != 2 or live.legal_balls != 12:
+        engine.apply(codec.event_from_dict(evs[scored]))
+        scored += 1
+    runs, wickets = live.runs, live.wickets
+    match = match_with(scored=scored)
+    table = [[6 * o, [min(170, 11 * o + 4 * w) for w in range(10)]] for o in range(1, 16)]
+    command = {"kind": "revised_target", "runs": 171, "overs": 15, "par": table}
+    record(match_id=match.id, command=command, expect_seq=scored)
+
+    par = selectors.match_snapshot(match_id=match.id)["scoreboard"]["current"]["par"]
+    score = 22 + 4 * wickets
+    ahead = runs - score
+    assert par == {
+        "score": score,
+        "balls": 12,
+        "wickets": wickets,
+        "ahead_by": ahead,
+        "method": "DLS",
+        "text": f"Par (DLS) {score}: Chennai Super Kings {ahead} ahead",
+    }
+    page = client.get(f"/matches/{match.id}/").content.decode()
+    assert page.count(f'data-bar="par">{par["text"]}</p>') == 1

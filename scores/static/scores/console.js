@@ -536,11 +536,31 @@ $("end-innings-form").addEventListener("submit", (event) => {
     if (yes) send({ kind: "end_innings", reason }, words, event.target);
   });
 });
+/** A pasted par table as the engine's rows [balls, [par for 0 to 9 wickets]]: one line per over
+ * end or ball, "overs,par0,...,par9" with overs as 12 or 12.3 (commas, tabs or spaces between);
+ * a line not starting with a number (a heading) is skipped. A bad cell goes to the engine as
+ * null, which refuses it with the row; an empty table is null. */
+function parTable(text, ballsPerOver) {
+  const rows = [];
+  for (const line of text.split("\n")) {
+    const cells = line.trim().split(/[\s,;]+/).filter(Boolean);
+    if (!cells.length || !/^\d/.test(cells[0])) continue;
+    const at = /^(\d+)(?:\.(\d+))?$/.exec(cells[0]);
+    const part = at ? Number(at[2] || 0) : NaN;
+    const balls = at && part < ballsPerOver ? Number(at[1]) * ballsPerOver + part : null;
+    rows.push([balls, cells.slice(1).map((cell) => (/^\d+$/.test(cell) ? Number(cell) : null))]);
+  }
+  return rows.length ? rows : null;
+}
+
 $("revised-form")?.addEventListener("submit", (event) => {
   event.preventDefault();
   const f = event.target.elements;
   const command = { kind: "revised_target", runs: numberOrNull(f.runs.value), overs: numberOrNull(f.overs.value), method: f.method.value.trim() || "DLS" };
-  send(command, `revised target ${command.runs ?? "–"} in ${command.overs ?? "–"} overs`, event.target);
+  const par = parTable(f.par.value, rules.balls_per_over || 6);
+  if (par) command.par = par;
+  const words = `revised target ${command.runs ?? "–"} in ${command.overs ?? "–"} overs${par ? ` with a par table of ${par.length} row${par.length === 1 ? "" : "s"}` : ""}`;
+  send(command, words, event.target);
 });
 $("result-form").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -15,7 +15,7 @@ function swatch(i) {
 const ballChip = (ball) => el("li", { class: `ball ${ball.kind}` }, ball.label);
 
 /** The score bar: every regular innings' score (both sides in a chase), the status or result,
- * overs, target, current and required rate, and this over. */
+ * the par score of a revised chase, overs, target, current and required rate, and this over. */
 export function renderScoreBar(bar, state) {
   const board = state.scoreboard;
   const cur = board.current || {};
@@ -36,6 +36,12 @@ export function renderScoreBar(bar, state) {
   status.textContent = board.result || board.status || "";
   status.classList.toggle("result", Boolean(board.result));
   const inPlay = now && !now.closed && !board.result;
+  // A revised chase with a par table: "Par (DLS) 87: Northfield 5 ahead", under the equation.
+  const par = bar.querySelector("[data-bar=par]");
+  if (par) {
+    par.textContent = inPlay && cur.par ? cur.par.text : "";
+    par.hidden = !par.textContent;
+  }
   const facts = [];
   if (inPlay) {
     facts.push(["CRR", rate(cur.run_rate)]);
