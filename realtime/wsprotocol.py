@@ -3,7 +3,8 @@
 Each connection keeps an `asyncio.Queue` of received ASGI events (three deques) and an
 `asyncio.Event` for "the transport can take more" (a fourth): ~3 KiB that an idle fan, which
 receives nothing after its `websocket.connect` and never waits to write, holds for hours. The
-same two jobs are done here by objects that make their containers only when something waits.
+same two jobs are done here by objects that make their containers only when something waits,
+and the handshake's request and response are let go once the 101 is sent.
 `realtime.serve` swaps this class in for uvicorn's whenever `--ws websockets-sansio` is chosen.
 """
 
@@ -97,10 +98,17 @@ class Writable:
 
 
 class LeanSansIOProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's sans-I/O WebSocket protocol with the Inbox and Writable above."""
+    """uvicorn's sans-I/O WebSocket protocol with the Inbox and Writable above, and without the
+    handshake's request and response once the connection is accepted (websockets' objects with
+    their headers, ~2 KiB that uvicorn reads only before the 101 is sent)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Writable()  # type: ignore[assignment]
         self.writable.set()
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if self.handshake_complete and getattr(self, "response", None) is not None:
+            self.request = self.response = None  # type: ignore[assignment]
