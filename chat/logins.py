@@ -10,7 +10,6 @@ until the oldest counted failure leaves the window. A refused attempt is not cou
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat.models import LoginAttempt
+from chat.windows import in_minutes, over_limit
 
 
 class LoginThrottled(Exception):
@@ -33,19 +33,6 @@ def _account(username: str) -> str:
     return username.strip().lower()[:150]
 
 
-def retry_after_seconds(oldest: datetime | None, now: datetime, window: timedelta) -> int:
-    """Seconds until the oldest counted row leaves the window (at least 1)."""
-    if oldest is None:
-        return 1
-    return max(1, math.ceil((oldest + window - now).total_seconds()))
-
-
-def in_minutes(seconds: int) -> str:
-    """A wait for people: "1 minute", "15 minutes" (rounded up)."""
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
 def login_attempt_begin(
     *, username: str, address: str, now: datetime | None = None
 ) -> LoginAttempt:
@@ -57,20 +44,27 @@ def login_attempt_begin(
     LoginAttempt.objects.filter(at__lte=since).delete()  # expired, for every account
     with transaction.atomic():
         attempt = LoginAttempt.objects.create(username=account, address=address[:64], at=now)
-    checks = (
-        ("username", account, int(settings.CREASE_LOGIN_FAILURES_PER_ACCOUNT), "this account"),
-        ("address", address[:64], int(settings.CREASE_LOGIN_FAILURES_PER_ADDRESS), "your address"),
+    over = over_limit(
+        LoginAttempt,
+        (
+            ("this account", "username", account, int(settings.CREASE_LOGIN_FAILURES_PER_ACCOUNT)),
+            (
+                "your address",
+                "address",
+                address[:64],
+                int(settings.CREASE_LOGIN_FAILURES_PER_ADDRESS),
+            ),
+        ),
+        now=now,
+        window=window,
     )
-    for field, value, limit, whose in checks:
-        counted = LoginAttempt.objects.filter(**{field: value, "at__gt": since})
-        if limit and counted.count() > limit:
-            attempt.delete()
-            oldest = counted.order_by("at").values_list("at", flat=True).first()
-            retry_after = retry_after_seconds(oldest, now, window)
-            raise LoginThrottled(
-                f"Too many failed log-ins for {whose}. Try again in {in_minutes(retry_after)}.",
-                retry_after,
-            )
+    if over is not None:
+        attempt.delete()
+        whose, retry_after = over
+        raise LoginThrottled(
+            f"Too many failed log-ins for {whose}. Try again in {in_minutes(retry_after)}.",
+            retry_after,
+        )
     return attempt
 
 

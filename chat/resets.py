@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chat.logins import in_minutes, retry_after_seconds
 from chat.models import PasswordResetRequest
+from chat.windows import in_minutes, over_limit
 
 
 class ResetThrottled(Exception):
@@ -53,16 +53,14 @@ def password_reset_request_begin(
         ("client", "address", request.address, int(settings.CREASE_PASSWORD_RESETS_PER_CLIENT)),
         ("email", "email", request.email, int(settings.CREASE_PASSWORD_RESETS_PER_EMAIL)),
     )
-    for per, field, value, limit in checks:
-        counted = PasswordResetRequest.objects.filter(**{field: value, "at__gt": since})
-        if limit and counted.count() > limit:
-            request.delete()
-            oldest = counted.order_by("at").values_list("at", flat=True).first()
-            retry_after = retry_after_seconds(oldest, now, window)
-            raise ResetThrottled(
-                "Too many password reset requests from your connection."
-                f" Try again in {in_minutes(retry_after)}.",
-                retry_after,
-                per=per,
-            )
+    over = over_limit(PasswordResetRequest, checks, now=now, window=window)
+    if over is not None:
+        request.delete()
+        per, retry_after = over
+        raise ResetThrottled(
+            "Too many password reset requests from your connection."
+            f" Try again in {in_minutes(retry_after)}.",
+            retry_after,
+            per=per,
+        )
     return request
