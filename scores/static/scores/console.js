@@ -293,6 +293,13 @@ function setEnabled() {
     if (control.closest("#outbox")) continue;
     control.disabled = false;
   }
+  // Marks for bench/console_load.py: the pad is drawn and takes taps (queued when offline),
+  // and the first time it is ready with the link live.
+  if (!root.dataset.pad) {
+    root.dataset.pad = "usable";
+    performance.mark("crease:pad-usable");
+  }
+  if (ready && !performance.getEntriesByName("crease:pad-ready").length) performance.mark("crease:pad-ready");
 }
 
 // Commands
@@ -793,9 +800,19 @@ import("./local-engine.js")
   .then((opened) => {
     engine = opened;
     engineNote = "";
+    engineSignal("ready", opened.inPage ? "page" : "worker");
     refreshPreview();
   })
   .catch((error) => {
     engineNote = `offline scoring unavailable (${error.message}): taps are queued and sent when back online`;
+    engineSignal("unavailable", "");
     render();
   });
+
+/** `body[data-engine]` says whether the local engine loaded ("ready", in a "worker" or the
+ * "page": `data-engine-in`) or not ("unavailable"), with a performance mark at that moment. */
+function engineSignal(status, where) {
+  document.body.dataset.engine = status;
+  document.body.dataset.engineIn = where;
+  performance.mark(`crease:engine-${status}`);
+}
