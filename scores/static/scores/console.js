@@ -800,19 +800,18 @@ import("./local-engine.js")
   .then((opened) => {
     engine = opened;
     engineNote = "";
-    engineSignal("ready", opened.inPage ? "page" : "worker");
+    engineSignal("ready");
     refreshPreview();
   })
   .catch((error) => {
     engineNote = `offline scoring unavailable (${error.message}): taps are queued and sent when back online`;
-    engineSignal("unavailable", "");
+    engineSignal("unavailable");
     render();
   });
 
-/** `body[data-engine]` says whether the local engine loaded ("ready", in a "worker" or the
- * "page": `data-engine-in`) or not ("unavailable"), with a performance mark at that moment. */
-function engineSignal(status, where) {
+/** `body[data-engine]` says whether the local engine loaded ("ready") or not ("unavailable"),
+ * with a performance mark at that moment (bench/console_load.py reads it). */
+function engineSignal(status) {
   document.body.dataset.engine = status;
-  document.body.dataset.engineIn = where;
   performance.mark(`crease:engine-${status}`);
 }
