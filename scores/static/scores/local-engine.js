@@ -92,7 +92,25 @@ function rpc(worker) {
 const WORKER = "/matches/engine/engine-worker.js";
 const BOOT_MS = 120_000;
 
+const CONTROL_MS = 20_000;
+
+// On a first load, wait (at most CONTROL_MS) for the service worker to control the page: its
+// install fills the cache with the runtime, and a worker started after that reads it from there
+// instead of downloading the ~13 MB a second time.
+async function serviceWorkerControl() {
+  const sw = navigator.serviceWorker;
+  if (!sw || sw.controller) return;
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, CONTROL_MS);
+    sw.addEventListener("controllerchange", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 async function startEngine() {
+  await serviceWorkerControl();
   const worker = new Worker(WORKER, { type: "module" });
   const call = rpc(worker);
   let timer;
