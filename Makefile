@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/crease
 
-.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-storm bench-engine bench-delta soak clean
+.PHONY: audit install run run-prod test test-fast lint format migrations-check bench bench-storm bench-engine bench-delta bench-console soak clean
 
 install: $(STAMP)
 	@$(PY) scripts/fetch_pyodide.py
@@ -82,6 +82,12 @@ soak: install
 # Bytes per ball over a whole real T20 (delta updates) and permessage-deflate's cost on them.
 bench-delta: install
 	$(PY) -m bench.delta
+
+# The scorer console's first load and offline reload in Chromium at CPU x4 (a phone) and x1, with
+# the engine's bytes (issue 12; about 2 minutes; docs/offline.md quotes it).
+CONSOLE_ARGS ?=
+bench-console: install
+	$(PY) -m bench.console_load $(CONSOLE_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

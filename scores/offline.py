@@ -18,6 +18,7 @@ CRICKET_DIR = Path(cricket.__file__).resolve().parent
 PYODIDE_VERSION = "314.0.8"
 """The runtime scripts/fetch_pyodide.py fetches (served under /static/pyodide/<version>/)."""
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "scores" / "service-worker.js"
+ENGINE_WORKER = Path(__file__).resolve().parent / "static" / "scores" / "engine-worker.js"
 
 
 @functools.cache
@@ -33,6 +34,11 @@ def cricket_bundle() -> tuple[str, bytes]:
     version = digest.hexdigest()[:16]
     body = json.dumps({"version": version, "files": files}, separators=(",", ":")).encode()
     return version, body
+
+
+@functools.cache
+def engine_worker_source() -> str:
+    return ENGINE_WORKER.read_text(encoding="utf-8")
 
 
 @functools.cache

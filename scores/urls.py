@@ -16,6 +16,7 @@ urlpatterns = [
         name="match_score_event",
     ),
     path("matches/engine/cricket.json", views.engine_bundle, name="engine_bundle"),
+    path("matches/engine/engine-worker.js", views.engine_worker, name="engine_worker"),
     path("matches/sw.js", views.service_worker, name="service_worker"),
     path("matches/<int:match_id>/score/log", views.match_score_log, name="match_score_log"),
     path(

@@ -140,6 +140,16 @@ def engine_bundle(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def engine_worker(request: HttpRequest) -> HttpResponse:
+    """The engine's worker script, served inside the service worker's scope: a dedicated
+    worker is controlled by the service worker whose scope covers the worker's own URL, so
+    only from here are the worker and everything it fetches served offline."""
+    response = HttpResponse(offline.engine_worker_source(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The console's service worker, served from /matches/ so that its scope covers every
     console page (/matches/<id>/score/)."""

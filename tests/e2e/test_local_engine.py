@@ -1,7 +1,7 @@
 """The console's engine in the browser (issue 12): Pyodide running the server's own `cricket`
 package over the stored log gives exactly the server's snapshot, before and after commands
-are really recorded. (The offline reload through the service worker is not yet covered by a
-test: see docs/offline.md.)"""
+are really recorded. (The offline reload through the service worker is covered in
+test_scores_console_outbox.py.)"""
 
 from __future__ import annotations
 

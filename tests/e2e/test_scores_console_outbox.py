@@ -1,7 +1,8 @@
 """The scorer console's outbox in a real browser on a phone-sized page (issue 12): a ball whose ack
 is lost on a dropped socket is re-sent and stored once; a double tap is one ball; balls tapped
-offline are queued, kept across a reload (IndexedDB) and stored once, in order, when the link is
-back, and a fan sees them; two consoles in conflict get the prompt, and each choice does what it
+offline are queued, kept across a reload (IndexedDB), online or offline (the service worker
+serves the page and the engine), and stored once, in order, when the link is back, and a fan
+sees them; two consoles in conflict get the prompt, and each choice does what it
 says. What the server stored is read from its database (the log), not from the page.
 """
 
@@ -163,6 +164,67 @@ def test_balls_scored_offline_survive_a_reload_and_are_stored_once_in_order(star
         assert console.errors == []
 
 
+ENGINE_MS = 90_000  # the engine's first boot (Pyodide, ~13 MB) on a busy machine
+CACHED = """async (page) => {
+  if (!navigator.serviceWorker.controller) return false;
+  const cache = await caches.open("crease-console-v1");
+  const urls = (await cache.keys()).map((r) => new URL(r.url).pathname);
+  const needed = [page, "/static/scores/console.js", "/matches/engine/engine-worker.js"];
+  return needed.every((u) => urls.includes(u));
+}"""
+
+
+def test_an_over_scored_offline_survives_an_offline_reload_and_is_stored_once_in_order(
+    start_server,
+):
+    server = start_server("uvicorn")
+    session = create_session(server.env, "cara")
+    with chromium() as browser:
+        console = phone_page(browser, server, session)
+        match_id = ready_to_bowl(console, server)  # one over a side
+        # Opened once online: the service worker holds the page, the runtime and the engine.
+        console.wait_for_selector("body[data-engine='ready']", timeout=ENGINE_MS)
+        seq = console.evaluate("() => document.body.dataset.seq")
+        console.wait_for_selector(f"body[data-engine-seq='{seq}']", timeout=WAIT_MS)
+        path = f"/matches/{match_id}/score/"
+        console.wait_for_function(CACHED, arg=path, polling=200, timeout=ENGINE_MS)
+        console.context.set_offline(True)
+        expect(console.locator("#live-status")).to_have_text("offline", timeout=WAIT_MS)
+        over = ["1", "4", "0", "2", "6", "1"]
+        for runs in over:
+            console.click(f"[data-runs='{runs}']")
+            expect(console.locator("#toast")).to_contain_text("queued")
+            console.wait_for_timeout(600)  # taps of the same ball closer than 0.5 s are one
+        expect(console.locator(COUNT)).to_contain_text("6 waiting to send")
+
+        # Reloaded with the network still off: the page, its modules and the engine come from
+        # the service worker, the queue and the stored log from IndexedDB.
+        console.reload()
+        expect(console.locator("#console")).to_have_attribute("data-pad", "usable")
+        expect(console.locator("#live-status")).not_to_have_text("live")
+        console.wait_for_selector("body[data-engine='ready']", timeout=ENGINE_MS)
+        expect(console.locator(COUNT)).to_contain_text("6 waiting to send")
+        expect(console.locator("#engine-status")).not_to_contain_text("failed")
+        expect(console.locator('[data-field="score"]').first).to_contain_text(
+            "Northfield 14/0", timeout=WAIT_MS
+        )
+        expect(console.locator("#awaiting")).to_contain_text("Innings break")
+        assert deliveries(stored_log(server, match_id)) == []
+
+        console.context.set_offline(False)
+        expect(console.locator(COUNT)).to_have_text("all sent", timeout=WAIT_MS)
+        log = stored_log(server, match_id)
+        assert deliveries(log) == [int(r) for r in over]
+        ids = [e["id"] for e in log if e["payload"].get("kind") == "delivery"]
+        assert len(set(ids)) == len(over), ids
+        fan = browser.new_context(viewport=PHONE).new_page()
+        fan.goto(f"{server.http_url}/matches/{match_id}/")
+        expect(fan.locator('#scoreboard [data-field="score"]')).to_contain_text(
+            "Northfield 14/0", timeout=WAIT_MS
+        )
+        assert console.errors == []
+
+
 def conflict(browser, server, session):
     """Two consoles on one match; the first scores a ball while the second is offline with two."""
     first = phone_page(browser, server, session)
@@ -236,7 +298,11 @@ def test_an_engine_refusal_of_a_queued_ball_is_shown_and_discarded_only_when_cho
     session = create_session(server.env, "cara")
     with chromium() as browser:
         console = phone_page(browser, server, session)
+        # Without the local engine (its worker's script refused), so that the pad offers a
+        # seventh ball: with it, the pad would show the innings break after the sixth.
+        console.context.route("**/matches/engine/engine-worker.js", lambda route: route.abort())
         match_id = ready_to_bowl(console, server)  # one over a side
+        console.wait_for_selector("body[data-engine='unavailable']", timeout=WAIT_MS * 3)
         console.context.set_offline(True)
         expect(console.locator("#live-status")).to_have_text("offline", timeout=WAIT_MS)
         for runs in ("1", "2", "1", "2", "1", "2", "3"):  # the seventh ball has no over to be in

@@ -38,9 +38,11 @@ function log(text, kind = "info") {
 
 // Rendering
 
-/** What the pad shows: the server's state, or with queued commands the engine's preview. */
+/** What the pad shows: the server's state, or with queued commands the engine's preview; also
+ * the engine's when its stored log is ahead of the page (a page reloaded offline is the service
+ * worker's copy, with the snapshot of its last load online). */
 function shown() {
-  return preview && outbox.size ? preview : state;
+  return preview && (outbox.size || preview.seq > state.seq) ? preview : state;
 }
 
 function render() {
@@ -58,7 +60,7 @@ let previewToken = 0;
 /** Ask the local engine for the state after the queued commands (when it is loaded). */
 async function refreshPreview() {
   const token = ++previewToken;
-  if (!engine || !outbox.size) {
+  if (!engine || (!outbox.size && engine.seq <= state.seq)) {
     preview = null;
     render();
     return;
@@ -67,7 +69,9 @@ async function refreshPreview() {
     const commands = outbox.entries.map((e) =>
       e.frame.override ? { ...e.frame.command, override: e.frame.override } : e.frame.command,
     );
-    const result = await engine.preview(state.seq, commands);
+    // The queue follows the seq its first entry expects (the page's own state may be older).
+    const first = outbox.entries[0];
+    const result = await engine.preview(Math.max(state.seq, first ? first.frame.expect_seq : engine.seq), commands);
     if (token !== previewToken) return;
     preview = result.snapshot ? fromSnapshot(result.snapshot) : null;
     engineNote = result.refused ? `the engine would refuse queued entry ${result.refused.index + 1}: ${result.refused.reason}` : "";
@@ -293,13 +297,39 @@ function setEnabled() {
     if (control.closest("#outbox")) continue;
     control.disabled = false;
   }
+  // Marks for bench/console_load.py: the pad is drawn and takes taps (queued when offline),
+  // and the first time it is ready with the link live.
+  if (!root.dataset.pad) {
+    root.dataset.pad = "usable";
+    performance.mark("crease:pad-usable");
+  }
+  if (ready && !performance.getEntriesByName("crease:pad-ready").length) performance.mark("crease:pad-ready");
 }
 
 // Commands
 
 /** The server's seq as far as this page knows (an ack may come before its update). */
 function serverSeq() {
-  return Math.max(live.lastSeq ?? state.seq, sender.lastAckSeq ?? 0);
+  return Math.max(live.lastSeq ?? state.seq, sender.lastAckSeq ?? 0, engine ? engine.seq : 0);
+}
+
+let syncing = false;
+
+/** Keep the engine's stored log up with the board while online, so that an offline reload
+ * starts from the last ball seen, not from the page's older copy. */
+function keepLogFresh() {
+  if (!engine || syncing || live.status !== "live" || engine.seq >= state.seq) return;
+  syncing = true;
+  engine
+    .sync()
+    .then(() => {
+      syncing = false;
+      document.body.dataset.engineSeq = String(engine.seq);
+      keepLogFresh(); // the board may have moved on meanwhile
+    })
+    .catch(() => {
+      syncing = false; // tried again with the next update
+    });
 }
 
 /** Queue a command: stored in IndexedDB first, then sent in order (sender.js). */
@@ -744,11 +774,13 @@ function handle(message) {
       }
       render();
       refreshPreview();
+      keepLogFresh();
       break;
     case "update":
       applyUpdate(state, message);
       render();
       refreshPreview();
+      keepLogFresh();
       break;
     case "ack":
       acknowledged(message);
@@ -793,9 +825,21 @@ import("./local-engine.js")
   .then((opened) => {
     engine = opened;
     engineNote = "";
+    engineSignal("ready");
+    keepLogFresh(); // balls recorded while the engine loaded
     refreshPreview();
   })
   .catch((error) => {
     engineNote = `offline scoring unavailable (${error.message}): taps are queued and sent when back online`;
+    engineSignal("unavailable");
     render();
   });
+
+/** `body[data-engine]` says whether the local engine loaded ("ready") or not ("unavailable"),
+ * with a performance mark at that moment (bench/console_load.py reads it); `data-engine-seq`
+ * is the last seq of the log it holds. */
+function engineSignal(status) {
+  document.body.dataset.engine = status;
+  if (engine) document.body.dataset.engineSeq = String(engine.seq); // the stored log's last seq
+  performance.mark(`crease:engine-${status}`);
+}

@@ -1,5 +1,6 @@
 // Pyodide running the server's own `cricket` package (fetched from /matches/engine/cricket.json):
-// used in the engine worker (engine-worker.js) and, where a worker cannot load, in the page.
+// used in the engine worker (engine-worker.js). Not in the page: the page's Content-Security-Policy
+// does not allow compiling WebAssembly (only the worker's response does, config/middleware.py).
 const PYODIDE = new URL("../pyodide/314.0.8/", import.meta.url).href;
 const BUNDLE = "/matches/engine/cricket.json";
 

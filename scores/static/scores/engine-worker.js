@@ -1,6 +1,7 @@
 // The engine in a worker, so that loading the runtime (~13 MB, a second or more) and each
-// replay never block the scorer's pad. Requests come from local-engine.js.
-import { bootEngine } from "./engine-core.js";
+// replay never block the scorer's pad. Requests come from local-engine.js. Served as
+// /matches/engine/engine-worker.js (inside the service worker's scope, so it loads offline).
+import { bootEngine } from "/static/scores/engine-core.js";
 
 let booting = null;
 

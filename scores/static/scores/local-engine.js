@@ -85,20 +85,46 @@ function rpc(worker) {
     });
 }
 
-// The engine in a worker; in the page when no worker will start (a page loaded offline from the
-// service worker cannot always start one: Chromium fetches a worker's script past it).
+// The engine runs in a worker only: the page's Content-Security-Policy does not allow compiling
+// WebAssembly (Pyodide, refused that, never settles: it hangs rather than fails). The worker's
+// script comes from inside the service worker's scope, so it starts offline too. A worker that
+// fails to load fires "error"; one that never answers is given up on after BOOT_MS.
+const WORKER = "/matches/engine/engine-worker.js";
+const BOOT_MS = 120_000;
+
+const CONTROL_MS = 20_000;
+
+// On a first load, wait (at most CONTROL_MS) for the service worker to control the page: its
+// install fills the cache with the runtime, and a worker started after that reads it from there
+// instead of downloading the ~13 MB a second time.
+async function serviceWorkerControl() {
+  const sw = navigator.serviceWorker;
+  if (!sw || sw.controller) return;
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, CONTROL_MS);
+    sw.addEventListener("controllerchange", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 async function startEngine() {
-  const worker = new Worker(new URL("./engine-worker.js", import.meta.url), { type: "module" });
+  await serviceWorkerControl();
+  const worker = new Worker(WORKER, { type: "module" });
   const call = rpc(worker);
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the engine did not start within ${BOOT_MS / 1000} s`)), BOOT_MS);
+  });
   try {
-    const info = await call("boot");
+    const info = await Promise.race([call("boot"), late]);
     return { info, call, close: () => worker.terminate() };
   } catch (error) {
     worker.terminate();
-    const { bootEngine } = await import("./engine-core.js");
-    const engine = await bootEngine();
-    const inPage = async (op, args) => engine.preview(args.log, args.baseSeq, args.queued);
-    return { info: { version: engine.version, inPage: true }, call: inPage, close: () => {} };
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -129,7 +155,6 @@ export async function openLocalEngine(matchId) {
 
   return {
     version: info.version,
-    inPage: Boolean(info.inPage),
     get seq() {
       return log.seq;
     },

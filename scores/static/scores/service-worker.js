@@ -1,15 +1,18 @@
 // The console's service worker (served as /matches/sw.js, scope /matches/): a console page
 // opened once loads again with no network, engine and all (issue 12).
 // - Console pages (/matches/<id>/score/): network first, the last copy when offline.
-// - The Pyodide runtime (versioned path): cache first. Other static files and the engine bundle:
-//   the cached copy at once when offline, else the network (and the cache refreshed).
+// - The Pyodide runtime (versioned path): cache first. Other static files, the engine bundle and
+//   the engine worker's script: the network (and the cache refreshed), the cached copy when offline.
 // - Everything else (APIs, the scorer log, fan pages, WebSockets) is not touched.
 const CACHE = "crease-console-v1";
 const PYODIDE = "/static/pyodide/__PYODIDE_VERSION__/";
 const RUNTIME = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
 const BUNDLE = "/matches/engine/cricket.json";
-// The engine's own modules: the worker's script is not among the files the page reports.
-const ENGINE = ["local-engine.js", "engine-worker.js", "engine-core.js"].map((name) => `/static/scores/${name}`);
+// The engine worker's script, inside this scope: a dedicated worker is controlled by the service
+// worker whose scope covers its own URL (not its page's), so from /static/ it never loads offline.
+const WORKER = "/matches/engine/engine-worker.js";
+// The engine's own modules: the worker's files are not among those the page reports.
+const ENGINE = [WORKER, ...["local-engine.js", "engine-core.js"].map((name) => `/static/scores/${name}`)];
 const CONSOLE_PAGE = /^\/matches\/\d+\/score\/$/;
 
 self.addEventListener("install", (event) => {
@@ -66,6 +69,6 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith(PYODIDE)) event.respondWith(cacheFirst(request));
-  else if (CONSOLE_PAGE.test(url.pathname) || url.pathname.startsWith("/static/") || url.pathname === BUNDLE)
+  else if (CONSOLE_PAGE.test(url.pathname) || url.pathname.startsWith("/static/") || url.pathname === BUNDLE || url.pathname === WORKER)
     event.respondWith(networkFirst(request));
 });
