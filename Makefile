@@ -65,7 +65,7 @@ bench: install
 	$(PY) -m bench.fanout --fans 10000 --path both $(BENCH_ARGS)
 
 # Reconnect storm (issue 14): 10,000 fans drained with 1012 from one process back on another
-# with their state, target 15 s (about 1.5 minutes; measured 12.8 s with --jitter 1); e.g. make bench-storm STORM_ARGS="--jitter 1".
+# with their state, target 15 s (about 1.5 minutes; measured 9.6 s with --jitter 1); e.g. make bench-storm STORM_ARGS="--jitter 1".
 STORM_ARGS ?=
 bench-storm: install
 	bash scripts/services.sh
