@@ -163,12 +163,7 @@ def scorebook_get(*, match: Match) -> Scorebook:
         book = cache.get(match.id)
         if book is not None and book.seq == match.seq and book.stamp == match.created:
             return book
-        rows = (
-            LogEntry.objects.filter(match_id=match.id, seq__lte=match.seq)
-            .order_by("seq")
-            .values_list("seq", "payload", "commentary")
-        )
-        book = scorebook_replay(setup_decode(match.setup), rows)
+        book = _replayed(match, upto=match.seq)
         book.stamp = match.created
         if book.seq == match.seq:
             cache.put(match.id, book)
@@ -181,13 +176,18 @@ def match_state_at(*, match_id: int, seq: int) -> tuple[str, str]:
     match = Match.objects.get(pk=match_id)
     if match.seq == seq:
         return match.status, match.summary
+    after = snapshot_message(match, _replayed(match, upto=seq))
+    return after["match"]["status"], after["summary"]
+
+
+def _replayed(match: Match, *, upto: int) -> Scorebook:
+    """A match's scorebook rebuilt from its stored log entries up to `upto` (not cached)."""
     rows = (
-        LogEntry.objects.filter(match_id=match_id, seq__lte=seq)
+        LogEntry.objects.filter(match_id=match.id, seq__lte=upto)
         .order_by("seq")
         .values_list("seq", "payload", "commentary")
     )
-    after = snapshot_message(match, scorebook_replay(setup_decode(match.setup), rows))
-    return after["match"]["status"], after["summary"]
+    return scorebook_replay(setup_decode(match.setup), rows)
 
 
 def match_snapshot(*, match_id: int) -> Snapshot:
