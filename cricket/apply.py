@@ -342,6 +342,17 @@ def _limit_balls(inn: Innings) -> int:
     return inn.overs_limit * inn.over_len + inn.overs_limit_balls
 
 
+def _revision_par(
+    e: ev.RevisedTarget, balls: int, bpo: int, *, unrevised: int
+) -> tuple[ev.ParRow, ...] | None:
+    """A revision's par table, checked against the innings it revises: `e.overs` and `balls`
+    long when the overs are revised, else `unrevised` legal balls."""
+    if e.par is None or e.runs is None:
+        return None
+    limit = e.overs * bpo + balls if e.overs is not None else unrevised
+    return _par_table(e.par, target=e.runs, limit=limit)
+
+
 def _par_table(par: object, *, target: int, limit: int) -> tuple[ev.ParRow, ...]:
     """A revision's par table checked (``limit``: the revised innings in legal balls) and made
     immutable; IllegalEvent names the first bad row."""
@@ -407,10 +418,7 @@ def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
             raise IllegalEvent("both innings are over; nothing to revise")
         if e.runs is not None and not state.regular():
             raise IllegalEvent("a target can only be revised for the second innings")
-        par = None
-        if e.par is not None and e.runs is not None:
-            limit = (e.overs * bpo + balls) if e.overs is not None else rules.overs * bpo
-            par = _par_table(e.par, target=e.runs, limit=limit)
+        par = _revision_par(e, balls, bpo, unrevised=rules.overs * bpo)
         state.pending_revision = (e.runs, e.overs, balls, method, par)
         _touch(state)
         return
@@ -420,10 +428,7 @@ def _revised_target(state: MatchState, e: ev.RevisedTarget) -> None:
         raise IllegalEvent("a target can only be revised for the second innings")
     if e.overs is not None and (e.overs, balls) < (inn.overs, inn.balls):
         raise IllegalEvent(f"{inn.overs_display} overs have already been bowled")
-    par = None
-    if e.par is not None and e.runs is not None:
-        limit = (e.overs * bpo + balls) if e.overs is not None else _limit_balls(inn)
-        par = _par_table(e.par, target=e.runs, limit=limit)
+    par = _revision_par(e, balls, bpo, unrevised=_limit_balls(inn))
     if e.overs is not None:
         inn.overs_limit, inn.overs_limit_balls = e.overs, balls
     if e.runs is not None:
