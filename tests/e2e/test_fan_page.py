@@ -65,6 +65,8 @@ def test_live_page_fits_and_moves_with_each_ball(start_server):
         for fan in (phone, desk):
             assert fan.evaluate(NO_OVERFLOW)
             expect(fan.locator("#score-bar .side.batting")).to_contain_text("Gujarat Titans")
+            # The first innings' status is its score, already on the side's line: not twice.
+            expect(fan.locator("#score-bar [data-bar=status]")).to_be_hidden()
             expect(fan.locator(".commentary-list li.over-summary")).to_have_count(2)
         # Phone: one panel at a time; the tabs switch it. Desktop: every panel, no tabs.
         expect(phone.locator("#tab-commentary")).to_be_hidden()

@@ -35,6 +35,9 @@ export function renderScoreBar(bar, state) {
   const status = bar.querySelector("[data-bar=status]");
   status.textContent = board.result || board.status || "";
   status.classList.toggle("result", Boolean(board.result));
+  // With no result, equation, lead or break to tell, the status is the batting side's score,
+  // which the line above already shows.
+  status.hidden = !board.result && !cur.equation && !cur.lead && board.awaiting !== "innings_start";
   const inPlay = now && !now.closed && !board.result;
   // A revised chase with a par table: "Par (DLS) 87: Northfield 5 ahead", under the equation.
   const par = bar.querySelector("[data-bar=par]");
