@@ -20,6 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server, pytest.
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 900}
 NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+CARDS_FIT = """() => [...document.querySelectorAll('details.card')]
+  .filter((c) => c.offsetParent)
+  .every((c) =>
+    c.getBoundingClientRect().right <= c.parentElement.getBoundingClientRect().right + 1)"""
+"""Every shown scorecard is no wider than its column (its tables scroll in their own box)."""
 
 
 def events_before_over_end(over: int) -> int:
@@ -74,6 +79,9 @@ def test_live_page_fits_and_moves_with_each_ball(start_server):
         expect(phone.locator("#tab-commentary")).to_be_visible()
         expect(phone.locator("#tab-live")).to_be_hidden()
         assert phone.evaluate(NO_OVERFLOW)
+        phone.click("[role=tab][data-tab=scorecard]")
+        expect(phone.locator("details.card").first).to_be_visible()
+        assert phone.evaluate(CARDS_FIT)
         phone.click("[role=tab][data-tab=live]")
         expect(phone.locator("svg[data-chart=worm] polyline.series")).to_have_count(1)
         expect(desk.locator(".tabs")).to_be_hidden()
