@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from cricket import cricsheet
 from tests.e2e.test_scores import T20, WAIT_MS, apply, first_events, open_page, tap
@@ -174,15 +175,34 @@ def test_the_finished_final_reads_right_from_the_first_ball_to_the_result(start_
             for _ in range(10):
                 if more.is_hidden():
                     break
-                more.scroll_into_view_if_needed()
-                more.click()
-                fan.wait_for_timeout(300)
+                load_earlier_balls(fan)
             expect(more).to_be_hidden(timeout=WAIT_MS)
             expect(fan.locator(".commentary-list li.over-summary")).to_have_count(35)
             last = fan.locator(".commentary-list li").last
             expect(last).to_contain_text("to bat")
             assert fan.evaluate(NO_OVERFLOW)
             assert not fan.errors
+
+
+# True once the commentary holds more than `shown` items or has no earlier balls to load.
+EARLIER_BALLS_LOADED = """([shown]) =>
+  document.querySelectorAll(".commentary-list li").length > shown
+  || document.getElementById("commentary-more").hidden"""
+
+
+def load_earlier_balls(fan: Page) -> None:
+    """Bring "Load earlier balls" into view, as a fan scrolling down does, and wait for the next
+    page. Scrolling to it loads the page by itself (an IntersectionObserver); a tap is the
+    fallback when it did not. Each page is waited for before the next: a tap racing the
+    observer's own load could land on the button the last page has just hidden."""
+    more = fan.locator("#commentary-more")
+    shown = fan.locator(".commentary-list li").count()
+    more.scroll_into_view_if_needed()
+    try:
+        fan.wait_for_function(EARLIER_BALLS_LOADED, arg=[shown], timeout=3000)
+    except PlaywrightTimeoutError:
+        more.click()
+        fan.wait_for_function(EARLIER_BALLS_LOADED, arg=[shown], timeout=WAIT_MS)
 
 
 def events_into_the_chase(balls: int) -> tuple[int, int, int]:
