@@ -60,6 +60,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     presence_name: str | None = None
     presence_counted = True
     """False for connections that follow groups without being part of the audience."""
+    ignored_types: frozenset[str] = frozenset()
+    """Group message types the hub does not send this connection (realtime.hub.Member)."""
     metrics_kind = ""
     """The endpoint's name in metrics (crease_open_connections{kind=...}); default: class name."""
 

@@ -61,6 +61,9 @@ class Member(Protocol):
     outbox: Outbox
     presence_name: str | None
     presence_counted: bool
+    ignored_types: frozenset[str]
+    """Group message types not sent to this member (a match-list page is in a match's group for
+    its watcher count, not its balls)."""
 
 
 class _Group:
@@ -70,6 +73,8 @@ class _Group:
         self.name = name
         self.owner = owner
         self.members: set[Member] = set()
+        self.choosy: set[Member] = set()
+        """The members with ignored_types: in most groups none, and the fan-out loop is bare."""
         self.channel = ""
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.task: asyncio.Task[None] | None = None
@@ -189,6 +194,8 @@ class Hub:
             state.task = asyncio.get_running_loop().create_task(self._run(state))
             state.task.add_done_callback(self._run_ended)
         state.members.add(member)
+        if member.ignored_types:
+            state.choosy.add(member)
         state.empty_since = None
         self._count(state, member, +1)
         self._ensure_reporter()
@@ -202,6 +209,7 @@ class Hub:
         if state is None or member not in state.members:
             return
         state.members.discard(member)
+        state.choosy.discard(member)
         self._count(state, member, -1)
         if not state.members:
             state.empty_since = time.monotonic()
@@ -273,9 +281,12 @@ class Hub:
         frame = handler.frame(message)  # rendered and encoded once for every local member
         seq = message.get("seq")
         wire = text_frame(frame.encode())  # the frame's bytes, once for every member
-        for member in state.members:
+        members = state.members
+        if state.choosy:
+            members = members - {m for m in state.choosy if kind in m.ignored_types}
+        for member in members:
             member.outbox.push_broadcast(frame, seq, wire)
-        MESSAGES_OUT.labels("broadcast").inc(len(state.members))
+        MESSAGES_OUT.labels("broadcast").inc(len(members))
         FANOUT_SECONDS.observe(time.perf_counter() - started)
 
     # Presence

@@ -203,6 +203,9 @@ class MatchListConsumer(ScoreGroups):
     """
 
     presence_counted = False
+    ignored_types = frozenset({"score.update"})
+    """A ball's update frame (~500 B) to every list page following the match, only to be
+    dropped there: the `match.score` line says what the list shows."""
     refresher: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:

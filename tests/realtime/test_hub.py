@@ -19,6 +19,7 @@ class Member:
         self.outbox = Outbox(self._send, limit=100)
         self.presence_name = name
         self.presence_counted = True
+        self.ignored_types = frozenset()
 
     async def _send(self, message):
         self.sent.append(message.get("text"))
@@ -27,6 +28,10 @@ class Member:
     def note_posted(event):
         Member.renders += 1
         return {"type": "note", "text": event["text"]}
+
+    @broadcast
+    def word_said(event):
+        return {"type": "word", "text": event["text"]}
 
 
 @pytest.fixture
@@ -95,6 +100,18 @@ async def test_uncounted_members_receive_but_are_not_audience(hub):
     await until(lambda: (hub.presence("g") or {}).get("count") == 1)
     await hub.layer.group_send("g", {"type": "note.posted", "text": "x"})
     await until(lambda: any('"text":"x"' in (f or "") for f in follower.sent))
+
+
+async def test_a_member_is_not_sent_the_types_it_ignores_and_gets_every_other(hub):
+    choosy, fan = Member(), Member()
+    choosy.ignored_types = frozenset({"note.posted"})
+    await hub.join("g", choosy)
+    await hub.join("g", fan)
+    await hub.layer.group_send("g", {"type": "note.posted", "text": "ball"})
+    await hub.layer.group_send("g", {"type": "word.said", "text": "word"})
+    await until(lambda: any('"text":"word"' in (f or "") for f in choosy.sent))
+    assert not any('"text":"ball"' in (f or "") for f in choosy.sent)
+    assert any('"text":"ball"' in (f or "") for f in fan.sent)
 
 
 async def test_a_crowd_hears_a_changed_count_at_most_every_few_seconds_and_a_joiner_at_once(

@@ -143,7 +143,7 @@ function handle(message) {
       break;
     case "update":
     case "snapshot":
-      break; // a match's own frames (this page joins its group for the watcher count): the line comes in `score`
+      break; // a match's own frames, sent to list pages by servers before 2026-12: the line comes in `score`
     case "presence": {
       const id = /^match\.(\d+)$/.exec(message.group || "");
       if (!id) break;
