@@ -221,7 +221,7 @@ def events_into_the_chase(balls: int) -> tuple[int, int, int]:
     raise AssertionError(f"the chase never stood at {balls} balls with a ball due")
 
 
-def test_a_par_table_entered_in_the_console_shows_its_par_on_the_fan_page(start_server):
+def test_a_par_table_entered_in_the_console_shows_on_the_fan_page_and_the_console(start_server):
     server = start_server("uvicorn")
     upto, runs, wickets = events_into_the_chase(11)  # one ball before the end of the 2nd over
     match_id = imported(server.env, upto)
@@ -252,5 +252,11 @@ def test_a_par_table_entered_in_the_console_shows_its_par_on_the_fan_page(start_
             f"Par (DLS) {par[2][wickets]}: Chennai Super Kings {ahead} ahead", timeout=WAIT_MS
         )
         expect(line).to_have_count(1)
+        # The scorer sees the same par on the console's board (its fans' page shows it once,
+        # in the score bar).
+        expect(console.locator("#scoreboard [data-field=par]")).to_have_text(
+            f"Par (DLS) {par[2][wickets]}: Chennai Super Kings {ahead} ahead", timeout=WAIT_MS
+        )
+        expect(fan.locator("#scoreboard [data-field=par]")).to_have_count(0)
         assert not fan.errors
         assert not console.errors

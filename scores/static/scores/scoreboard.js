@@ -83,6 +83,8 @@ export function renderBoard(root, state) {
   const equation = cur.equation || cur.lead || "";
   setHidden(root, "equation", equation === board.status ? "" : equation);
   setHidden(root, "result", board.result || "");
+  // A revised chase's par (the console's board; the fan page has it in its score bar).
+  setHidden(root, "par", inPlay && !board.result && cur.par ? cur.par.text : "");
   setText(root, "summary", state.summary || "");
   for (const node of fields(root, "match_status")) {
     node.dataset.value = state.match.status;
