@@ -116,6 +116,43 @@ def test_a_double_tap_is_one_ball(start_server):
         assert console.errors == []
 
 
+# A busy phone: every IndexedDB commit takes 1.5 s (a strict-durability write waits for the disk).
+SLOW_STORAGE = """
+const complete = Object.getOwnPropertyDescriptor(IDBTransaction.prototype, "oncomplete");
+Object.defineProperty(IDBTransaction.prototype, "oncomplete", {
+  configurable: true,
+  get() { return complete.get.call(this); },
+  set(handler) {
+    const later = (event) => setTimeout(() => handler.call(this, event), 1500);
+    complete.set.call(this, handler && later);
+  },
+});
+"""
+
+
+def test_two_balls_tapped_while_the_first_is_still_being_stored_are_both_stored_in_order(
+    start_server,
+):
+    server = start_server("uvicorn")
+    session = create_session(server.env, "cara")
+    with chromium() as browser:
+        console = phone_page(browser, server, session)
+        match_id = ready_to_bowl(console, server)
+        console.add_init_script(SLOW_STORAGE)
+        console.reload()
+        console.wait_for_selector(READY, timeout=WAIT_MS)
+        console.click("[data-runs='1']")
+        console.click("[data-runs='4']")  # a second ball during the first one's write
+        # Not ready while either is being written, though the double-tap window has passed.
+        console.wait_for_timeout(700)
+        assert console.get_attribute("#console", "data-ready") == "false"
+        # Each frame follows the one stored before it: no conflict with itself.
+        console.wait_for_selector(READY, timeout=WAIT_MS)
+        assert deliveries(stored_log(server, match_id)) == [1, 4]
+        expect(console.locator("#conflict-dialog")).to_be_hidden()
+        assert console.errors == []
+
+
 def test_balls_scored_offline_survive_a_reload_and_are_stored_once_in_order(start_server):
     server = start_server("uvicorn")
     session = create_session(server.env, "cara")

@@ -27,6 +27,11 @@ let preview = null; // the local engine's state: the server's plus the queued co
 let engine = null; // the local engine once loaded (offline scoring)
 let engineNote = "loading the offline engine…";
 let lastTap = { key: "", at: 0 };
+// Commands are stored one after another: each frame's expect_seq follows the one stored before
+// it, which a second tap during the first's IndexedDB write (a strict-durability commit, slow on
+// a busy phone) would not see yet. `storing` counts those still being written.
+let stored = Promise.resolve();
+let storing = 0;
 let editing = null; // {at, entry, mode: "replace" | "insert", context: the ball as scored, or null}
 const extras = new Set();
 
@@ -283,13 +288,13 @@ function substituteNames(board) {
   fill("sub-in-names", ((squads[team] || {}).substitutes || []).filter((n) => !playing.includes(n)));
 }
 
-/** The pad stays usable offline (taps queue); `data-ready` says all is sent, the board shows
+/** The pad stays usable offline (taps queue); `data-ready` says all is stored and sent, the board shows
  * it (an ack can come before its update: until the update, the pad still offers the step the
  * ball was for), and the next tap is a new ball (not a repeat of the last within SAME_TAP_MS). */
 function setEnabled() {
   const settled = Date.now() - lastTap.at >= SAME_TAP_MS;
   const shownAll = state.seq >= (sender.lastAckSeq ?? 0);
-  const ready = live.status === "live" && !outbox.size && !sender.paused && settled && shownAll;
+  const ready = live.status === "live" && !outbox.size && !storing && !sender.paused && settled && shownAll;
   root.dataset.ready = String(ready);
   root.dataset.live = live.status;
   for (const control of root.querySelectorAll(".console-pad button, .console-pad input, .console-pad select")) {
@@ -347,16 +352,24 @@ async function send(command, what, form = null) {
   lastTap = { key, at: now };
   setEnabled(); // not ready from this tap on: `data-ready` never speaks of a board before it
   window.setTimeout(setEnabled, SAME_TAP_MS);
-  const last = outbox.entries[outbox.size - 1];
   const id = crypto.randomUUID();
-  const frame = { type: "command", id, expect_seq: last ? last.frame.expect_seq + 1 : serverSeq(), command: wrapped };
   const text = commentaryInput.value.trim();
-  if (text) frame.commentary = text;
+  const store = stored.then(() => {
+    const last = outbox.entries[outbox.size - 1];
+    const frame = { type: "command", id, expect_seq: last ? last.frame.expect_seq + 1 : serverSeq(), command: wrapped };
+    if (text) frame.commentary = text;
+    return outbox.add({ id, frame, what });
+  });
+  stored = store.catch(() => {});
+  storing += 1;
   try {
-    await outbox.add({ id, frame, what });
+    await store;
   } catch (error) {
     toast(`${what}: NOT recorded (this phone could not store it: ${error.message})`, "error");
+    setEnabled();
     return;
+  } finally {
+    storing -= 1;
   }
   // Stored on the phone: the pad moves on.
   commentaryInput.value = "";
