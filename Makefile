@@ -28,12 +28,11 @@ run-prod: install
 	bash scripts/run-prod.sh
 
 # The one test command (README, .ci/run): services, lint, then the suite on SQLite and the
-# database tests again on PostgreSQL.
+# database tests again on PostgreSQL, as two processes at once (scripts/test.sh says why).
 test: install
 	bash scripts/services.sh
 	$(MAKE) --no-print-directory lint migrations-check
-	CREASE_REQUIRE_SERVICES=1 $(PY) -m pytest
-	CREASE_REQUIRE_SERVICES=1 DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest -m db
+	PY=$(PY) POSTGRES_TEST_URL=$(POSTGRES_TEST_URL) bash scripts/test.sh
 	# Known vulnerabilities fail the run; packages the audit service cannot answer for are
 	# reported as AUDIT INCOMPLETE (`make audit` fails on that too): see scripts/audit.sh.
 	bash scripts/audit.sh

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The suite for `make test`: every test on SQLite, and the database tests again on PostgreSQL,
+# as two processes at once. On this 2-core machine the browser tests (Chromium and the Pyodide
+# engine) are most of the CPU, while many others mostly wait (on sockets, timeouts, restarts):
+# so each process runs the two halves in the opposite order, and one's browser tests overlap the
+# other's waiting tests rather than its browser tests. One after the other they took 25 minutes.
+#
+#   bash scripts/test.sh [pytest args...]    (POSTGRES_TEST_URL, PY from the Makefile)
+#
+# Each process's lines are printed as they come, marked [sqlite] or [postgres]; the whole output
+# of each is kept in var/test-logs/. Fails if either fails.
+set -uo pipefail
+
+PY=${PY:-.venv/bin/python}
+POSTGRES_TEST_URL=${POSTGRES_TEST_URL:-postgres://postgres:postgres@127.0.0.1:5432/crease}
+LOGS=var/test-logs
+mkdir -p "$LOGS"
+export CREASE_REQUIRE_SERVICES=1
+
+# run NAME MARKER... : one pytest session per marker expression, in order; fails if any failed.
+run() {
+  local name=$1 status=0
+  shift
+  for marker in "$@"; do
+    "$PY" -m pytest -p no:cacheprovider -m "$marker" "${ARGS[@]}" || status=1
+  done
+  return $status
+}
+
+ARGS=("$@")
+(run sqlite "browser" "not browser" 2>&1 | tee "$LOGS/sqlite.log" | sed -u 's/^/[sqlite] /') &
+sqlite=$!
+(DATABASE_URL=$POSTGRES_TEST_URL run postgres "db and not browser" "db and browser" 2>&1 \
+  | tee "$LOGS/postgres.log" | sed -u 's/^/[postgres] /') &
+postgres=$!
+
+status=0
+wait $sqlite || { status=1; echo "test.sh: the SQLite run failed (var/test-logs/sqlite.log)"; }
+wait $postgres || { status=1; echo "test.sh: the PostgreSQL run failed (var/test-logs/postgres.log)"; }
+exit $status
