@@ -377,6 +377,23 @@ def player_name_marked(*, info: MatchInfo, team: str, name: str) -> str:
     return " ".join([name, *marks])
 
 
+def dismissal_marked(*, info: MatchInfo, team: str, dismissal: str) -> str:
+    """A scorecard's dismissal with Cricinfo's keeper mark on `team`'s (the fielding side's)
+    wicket-keeper: "c †MS Dhoni b DL Chahar", "st †MS Dhoni b RA Jadeja", "run out (A/†K)"
+    (scores/scoreboard.js's markedDismissal is its twin). The text is the engine's
+    (cricket.apply._dismissal), so its shapes are known."""
+    keeper = (info.get("keepers") or {}).get(team)
+    if not keeper:
+        return dismissal
+    for how in ("c ", "st "):
+        if dismissal.startswith(f"{how}{keeper} b "):
+            return f"{how}†{dismissal.removeprefix(how)}"
+    if dismissal.startswith("run out (") and dismissal.endswith(")"):
+        names = dismissal.removeprefix("run out (").removesuffix(")").split("/")
+        return "run out (" + "/".join(f"†{n}" if n == keeper else n for n in names) + ")"
+    return dismissal
+
+
 def playing_conditions(*, match: Match) -> list[str]:
     """The match's playing conditions in plain English, one line each (stored with it)."""
     return describe(setup_decode(match.setup).rules)

@@ -42,6 +42,15 @@ def player_name(info: MatchInfo | str, team: str, name: str) -> str:
     return selectors.player_name_marked(info=info, team=team, name=name)
 
 
+@register.simple_tag
+def dismissal(info: MatchInfo | str, team: str, text: str) -> str:
+    """A batting row's dismissal with the fielding side's keeper marked (`team`: the bowling
+    team), from the page's snapshot match info."""
+    if not isinstance(info, dict):
+        return text
+    return selectors.dismissal_marked(info=info, team=team, dismissal=text)
+
+
 SCORE_LINE = re.compile(r".+ \d+/\d+d? \([^)]*\)( \[SO\])?")
 """One innings in a summary line ("CSK 171/5 (15)"); scores/list.js has the same pattern."""
 

@@ -168,6 +168,11 @@ def test_the_finished_final_reads_right_from_the_first_ball_to_the_result(start_
             expect(card_names(fan, 1, "batting").filter(has_text="WP Saha")).to_have_text(
                 "WP Saha †"
             )
+            # ... and the fielding side's keeper in a dismissal: "st †MS Dhoni b RA Jadeja".
+            gill = fan.locator("details.card[data-innings='1'] table.batting tbody tr").filter(
+                has_text="Shubman Gill"
+            )
+            expect(gill.locator("td.dismissal")).to_have_text("st †MS Dhoni b RA Jadeja")
             if viewport is PHONE:
                 fan.click("[role=tab][data-tab=commentary]")
             # Scroll back through the whole match to its first ball.

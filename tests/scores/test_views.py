@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cricket.setup import MatchSetup
+from scores import selectors
 from scores.services import matches
 from tests.scores.helpers import make_match, record, score
 
@@ -392,6 +393,29 @@ def test_scorecards_mark_each_sides_captain_and_keeper_on_the_fan_page_and_the_c
         # Only the batting side's captain is marked on its card: no one else's name is.
         assert not [n for n in batting + bowling if n.endswith(("(c)", "†"))
                     and n not in ("WP Saha †", "HH Pandya (c)", "MS Dhoni (c) †")]  # fmt: skip
+        # The fielding side's keeper is marked in a dismissal too, Cricinfo style.
+        dismissals = re.findall(r'<td class="dismissal">([^<]*)</td>', html)
+        assert "st †MS Dhoni b RA Jadeja" in dismissals, path
+        assert "c †MS Dhoni b DL Chahar" in dismissals
+        assert "c DA Miller b MM Sharma" in dismissals  # not the keeper: no mark
+        assert not [d for d in dismissals if "†WP Saha" in d]  # Saha kept for the other side
+
+
+def test_a_dismissal_marks_the_fielding_sides_keeper_in_each_shape_and_no_one_else():
+    info = {"keepers": {"Chennai": "K"}}
+
+    def marked(text: str, team: str = "Chennai") -> str:
+        return selectors.dismissal_marked(info=info, team=team, dismissal=text)
+
+    assert marked("c K b B") == "c †K b B"
+    assert marked("st K b B") == "st †K b B"
+    assert marked("run out (A/K)") == "run out (A/†K)"
+    assert marked("run out (K)") == "run out (†K)"
+    assert marked("c & b K") == "c & b K"  # the keeper bowling: no keeper's catch
+    assert marked("c Kane b B") == "c Kane b B"  # a name that only starts like the keeper's
+    assert marked("c sub (K) b B") == "c sub (K) b B"
+    assert marked("c K b B", team="Gujarat") == "c K b B"
+    assert selectors.dismissal_marked(info={}, team="Chennai", dismissal="c K b B") == "c K b B"
 
 
 def test_a_marked_player_name_is_escaped_text_and_a_page_without_match_info_gets_the_name():

@@ -127,6 +127,21 @@ export function markedName(match, team, name) {
   return [name, ...marks].join(" ");
 }
 
+/** A dismissal with Cricinfo's keeper mark on `team`'s (the fielding side's) wicket-keeper:
+ * "c †K b B", "st †K b B", "run out (A/†K)" (the server's twin: selectors.dismissal_marked). */
+export function markedDismissal(match, team, text) {
+  const keeper = match?.keepers?.[team];
+  if (!keeper || !text) return text;
+  for (const how of ["c ", "st "]) {
+    if (text.startsWith(`${how}${keeper} b `)) return `${how}†${text.slice(how.length)}`;
+  }
+  if (text.startsWith("run out (") && text.endsWith(")")) {
+    const names = text.slice("run out (".length, -1).split("/");
+    return `run out (${names.map((n) => (n === keeper ? `†${n}` : n)).join("/")})`;
+  }
+  return text;
+}
+
 /** Every innings' batting and bowling card, newest first; keeps which cards the reader opened.
  * `match`: the snapshot's match info, for the captain and keeper marks. */
 export function renderCards(node, innings, match = null) {
@@ -167,7 +182,7 @@ function card(inn, isOpen, match) {
           el(
             "tr", { class: b.status.replace(/\s+/g, "-") },
             el("td", {}, b.on_strike && !inn.closed ? `${batter(b.name)} *` : batter(b.name)),
-            el("td", { class: "dismissal" }, b.dismissal),
+            el("td", { class: "dismissal" }, markedDismissal(match, inn.bowling_team, b.dismissal)),
             num(b.runs), num(b.balls), num(b.dots), num(b.fours), num(b.sixes), rateCell(b.strike_rate),
           ),
         ),
