@@ -8,7 +8,9 @@
 #   bash scripts/test.sh [pytest args...]    (POSTGRES_TEST_URL, PY from the Makefile)
 #
 # Each process's lines are printed as they come, marked [sqlite] or [postgres]; the whole output
-# of each is kept in var/test-logs/. Fails if either fails.
+# of each is kept in var/test-logs/. Tests marked `solo` (a server under attack on 2 s deadlines,
+# which a starved CPU fails) run after both, alone, on SQLite and then on PostgreSQL. Fails if any
+# part fails.
 set -uo pipefail
 
 PY=${PY:-.venv/bin/python}
@@ -28,13 +30,17 @@ run() {
 }
 
 ARGS=("$@")
-(run sqlite "browser" "not browser" 2>&1 | tee "$LOGS/sqlite.log" | sed -u 's/^/[sqlite] /') &
+(run sqlite "browser and not solo" "not browser and not solo" 2>&1 | tee "$LOGS/sqlite.log" \
+  | sed -u 's/^/[sqlite] /') &
 sqlite=$!
-(DATABASE_URL=$POSTGRES_TEST_URL run postgres "db and not browser" "db and browser" 2>&1 \
-  | tee "$LOGS/postgres.log" | sed -u 's/^/[postgres] /') &
+(DATABASE_URL=$POSTGRES_TEST_URL run postgres "db and not browser and not solo" \
+  "db and browser and not solo" 2>&1 | tee "$LOGS/postgres.log" | sed -u 's/^/[postgres] /') &
 postgres=$!
 
 status=0
 wait $sqlite || { status=1; echo "test.sh: the SQLite run failed (var/test-logs/sqlite.log)"; }
 wait $postgres || { status=1; echo "test.sh: the PostgreSQL run failed (var/test-logs/postgres.log)"; }
+echo "test.sh: the solo tests, alone"
+run solo "solo" || status=1
+DATABASE_URL=$POSTGRES_TEST_URL run solo "solo and db" || status=1
 exit $status
